@@ -15,6 +15,7 @@ export const GSM7_ESCAPE = 0x1b;
  * (written as NUL here and never looked up as a character). Index 0x09 is the capital C with
  * cedilla; 3GPP fixed it as 'Ç' although some early tables show 'ç'.
  */
+// biome-ignore format: one row of the table per line, 16 septets each
 const BASIC_TABLE: readonly string[] = [
   '@', '£', '$', '¥', 'è', 'é', 'ù', 'ì', 'ò', 'Ç', '\n', 'Ø', 'ø', '\r', 'Å', 'å',
   'Δ', '_', 'Φ', 'Γ', 'Λ', 'Ω', 'Π', 'Ψ', 'Σ', 'Θ', 'Ξ', '\u0000', 'Æ', 'æ', 'ß', 'É',

@@ -32,7 +32,11 @@ export function isFinalState(s: MessageState): boolean {
   return FINAL_STATES.has(s);
 }
 
-const ORDER: Readonly<Record<'ACCEPTED' | 'QUEUED' | 'SUBMITTED', number>> = { ACCEPTED: 0, QUEUED: 1, SUBMITTED: 2 };
+const ORDER: Readonly<Record<'ACCEPTED' | 'QUEUED' | 'SUBMITTED', number>> = {
+  ACCEPTED: 0,
+  QUEUED: 1,
+  SUBMITTED: 2,
+};
 
 /**
  * Whether `from → to` is a legal move. Non-final states move forward only (skipping is allowed:

@@ -25,9 +25,7 @@ export function hasIllegalCharacters(to: string): boolean {
   return /[^0-9+,\s]/.test(to);
 }
 
-export type NormalizedNumber =
-  | { ok: true; e164: string; countryId: string }
-  | { ok: false; reason: string };
+export type NormalizedNumber = { ok: true; e164: string; countryId: string } | { ok: false; reason: string };
 
 /**
  * Normalise one recipient to E.164.
@@ -48,13 +46,15 @@ export function normalizeNumber(raw: string, opts: { region?: 'cn' | 'intl' } = 
   const region = opts.region ?? 'cn';
   const s = raw.trim();
   if (s === '') return { ok: false, reason: 'empty number' };
-  if (s.length > MAX_NUMBER_LENGTH) return { ok: false, reason: `number longer than ${MAX_NUMBER_LENGTH} characters` };
-  if (!/^\+?[0-9]+$/.test(s)) return { ok: false, reason: 'number must be digits with an optional leading +' };
+  if (s.length > MAX_NUMBER_LENGTH)
+    return { ok: false, reason: `number longer than ${MAX_NUMBER_LENGTH} characters` };
+  if (!/^\+?[0-9]+$/.test(s))
+    return { ok: false, reason: 'number must be digits with an optional leading +' };
   let candidate: string;
   if (s.startsWith('+')) candidate = s;
   else if (region === 'cn') candidate = `+86${s}`;
   else return { ok: false, reason: 'international numbers must start with +<country code>' };
   const parsed = parsePhoneNumberFromString(candidate);
-  if (!parsed || !parsed.isPossible()) return { ok: false, reason: 'not a possible phone number' };
+  if (!parsed?.isPossible()) return { ok: false, reason: 'not a possible phone number' };
   return { ok: true, e164: parsed.number, countryId: parsed.country ?? 'ZZ' };
 }

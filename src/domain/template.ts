@@ -98,13 +98,14 @@ export function parseTemplate(
 ): { ok: true; variables: TemplateVariable[] } | { ok: false; errors: string[] } {
   const errors: string[] = [];
   const len = charLength(content);
-  if (len < 1 || len > TEMPLATE_MAX_LENGTH) errors.push(`content must be 1-${TEMPLATE_MAX_LENGTH} characters`);
+  if (len < 1 || len > TEMPLATE_MAX_LENGTH)
+    errors.push(`content must be 1-${TEMPLATE_MAX_LENGTH} characters`);
   for (const ch of FORBIDDEN_CONTENT_CHARS) {
     if (content.includes(ch)) errors.push(`content must not contain ${ch}`);
   }
 
   const variables: TemplateVariable[] = [];
-  const tokenRe = /\$\{([^}]*)\}/g;
+  const tokenRe = /\$\{([^{}]*)\}/g;
   let literal = '';
   let last = 0;
   let prevToken: string | null = null;
@@ -134,8 +135,10 @@ export function parseTemplate(
   if (tail.includes('${')) errors.push('unterminated ${ in content');
   literal += tail;
 
-  if (variables.length > TEMPLATE_MAX_VARIABLES) errors.push(`at most ${TEMPLATE_MAX_VARIABLES} variables are allowed`);
-  if (prevToken !== null && literal.trim() === '') errors.push('template must contain text besides variables');
+  if (variables.length > TEMPLATE_MAX_VARIABLES)
+    errors.push(`at most ${TEMPLATE_MAX_VARIABLES} variables are allowed`);
+  if (prevToken !== null && literal.trim() === '')
+    errors.push('template must contain text besides variables');
   return errors.length > 0 ? { ok: false, errors } : { ok: true, variables };
 }
 
@@ -182,7 +185,8 @@ export function validateParams(
     const label = `parameter ${i + 1} (${v.token})`;
     if (typeof p !== 'string') return { ok: false, reason: `${label} must be a string` };
     if (p === '') return { ok: false, reason: `${label} must not be empty` };
-    if (charLength(p) > v.maxLength) return { ok: false, reason: `${label} is longer than ${v.maxLength} characters` };
+    if (charLength(p) > v.maxLength)
+      return { ok: false, reason: `${label} is longer than ${v.maxLength} characters` };
     const bad = checkValue(v.attribute, p);
     if (bad) return { ok: false, reason: `${label} ${bad}` };
     values.push(p);

@@ -81,7 +81,8 @@ export interface MessageDetail {
   message: MessageRecord;
   parts: MessagePartRecord[];
   events: MessageEvent[];
-  pushes: Array<OutboxRecord & { attempts: PushAttempt[] }>;
+  /** Each push with its attempt log in place of the attempt count (`attempts.length` is the count). */
+  pushes: Array<Omit<OutboxRecord, 'attempts'> & { attempts: PushAttempt[] }>;
 }
 
 /** A claimed message with what the dispatcher needs to route and submit it. */

@@ -1,0 +1,83 @@
+/**
+ * SQLite engine: one better-sqlite3 handle shared by Kysely (`SqliteDialect`) and the prepared
+ * accept path. One process writes; claims need no row locks.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { EngineAdapter, EngineCapabilities } from '../engine-adapter.js';
+import type { MigrationFlavor } from '../migrations/migration-flavor.js';
+import type { NewMessage } from '../records.js';
+import type { Database as Schema } from '../schema.js';
+import { type AcceptWriter, createAcceptWriter } from './sqlite-accept.js';
+import { applyPragmas, type SqliteSync, syncFromEnv } from './sqlite-pragmas.js';
+
+export interface SqliteAdapterOptions {
+  /** File path; `:memory:` works for throwaway use. Parent folders are created. */
+  path: string;
+  /** Default from `SWIFTLET_SQLITE_SYNC`, else NORMAL (see sqlite-pragmas.ts). */
+  sync?: SqliteSync;
+}
+
+const CAPABILITIES: EngineCapabilities = Object.freeze({
+  supportsSkipLocked: false,
+  supportsMultipleWriters: false,
+  supportsRowLocks: false,
+});
+
+export class SqliteAdapter implements EngineAdapter {
+  readonly kind = 'sqlite' as const;
+  readonly capabilities = CAPABILITIES;
+  readonly flavor: MigrationFlavor = Object.freeze({ autoId: 'rowid' as const });
+  readonly db: Kysely<Schema>;
+  readonly #raw: Database.Database;
+  #acceptWriter: AcceptWriter | null = null;
+
+  constructor(opts: SqliteAdapterOptions) {
+    if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+    this.#raw = new Database(opts.path);
+    applyPragmas(this.#raw, opts.sync ?? syncFromEnv());
+    this.db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: this.#raw }) });
+  }
+
+  /** The underlying handle, for tests that inspect raw columns. */
+  get raw(): Database.Database {
+    return this.#raw;
+  }
+
+  async writeAccepted(messages: NewMessage[]): Promise<void> {
+    // Holding Kysely's single connection keeps this transaction from landing inside one that a
+    // Kysely call has open on the same handle.
+    await this.db.connection().execute(async () => {
+      this.#acceptWriter ??= createAcceptWriter(this.#raw);
+      this.#acceptWriter(messages);
+    });
+  }
+
+  /**
+   * `BEGIN IMMEDIATE` takes SQLite's write lock, so another process migrating the same file waits
+   * (busy_timeout) and then sees the migrations applied. Kysely's SQLite migrator runs without a
+   * transaction of its own, so this one also makes the migration atomic.
+   */
+  async withMigrationLock<T>(fn: () => Promise<T>): Promise<T> {
+    this.#raw.exec('BEGIN IMMEDIATE');
+    try {
+      const out = await fn();
+      this.#raw.exec('COMMIT');
+      return out;
+    } catch (err) {
+      if (this.#raw.inTransaction) this.#raw.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  isUniqueViolation(err: unknown): boolean {
+    const code = (err as { code?: unknown } | null)?.code;
+    return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

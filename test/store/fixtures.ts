@@ -1,0 +1,52 @@
+/** Builders for store test data. */
+import { createHash, randomUUID } from 'node:crypto';
+import type { AppRecord, NewApp, NewMessage } from '../../src/store/records.js';
+import type { Store } from '../../src/store/store.js';
+
+export function newApp(over: Partial<NewApp> = {}): NewApp {
+  return {
+    name: 'demo',
+    region: 'cn',
+    uplinkUrl: null,
+    batchReportUrl: null,
+    ipAllowList: [],
+    status: 'active',
+    pushSigning: false,
+    uplinkCreateTime: false,
+    tpsLimit: null,
+    ...over,
+  };
+}
+
+let seq = 0;
+export function newMessage(app: AppRecord, over: Partial<NewMessage> = {}): NewMessage {
+  seq++;
+  const content = over.content ?? `【Demo】code ${seq}`;
+  return {
+    smsMsgId: `${randomUUID()}_${seq}`,
+    appId: app.id,
+    templateId: 'a'.repeat(32),
+    templateType: 'NOTIFY_TYPE',
+    signatureId: null,
+    signatureName: 'Demo',
+    channelNumber: 'csms00000001',
+    to: `+8613800${String(seq).padStart(6, '0')}`,
+    countryId: 'CN',
+    content,
+    contentHash: createHash('sha256').update(content).digest('hex'),
+    encoding: 'UCS2',
+    total: 1,
+    statusCallback: null,
+    extend: null,
+    taskId: null,
+    createdAt: Date.now(),
+    ...over,
+  };
+}
+
+/** Accepts messages and claims them all, returning the claimed ids in order. */
+export async function acceptAndClaim(store: Store, msgs: NewMessage[], owner = 'node-a'): Promise<number[]> {
+  await store.acceptMessages(msgs);
+  const claimed = await store.claimMessages(owner, msgs.length + 10, 30_000, Date.now() + 1);
+  return claimed.map((c) => c.message.id);
+}

@@ -394,6 +394,20 @@ export class SmppSession extends EventEmitter<SessionEvents> {
   }
 
   /**
+   * Writes bytes as they are, in order with everything else (fault injection for the
+   * simulator and scripted test SMSCs: malformed PDUs, unsolicited generic_nack). Not for
+   * normal traffic, which goes through `request()`.
+   */
+  writeRaw(bytes: Buffer): void {
+    this.#writeFrame(bytes);
+  }
+
+  /** Destroys the socket at once (simulates a connection reset); reason `connection`. */
+  destroy(error?: Error): void {
+    this.close('connection', error);
+  }
+
+  /**
    * Graceful unbind: stop taking new requests, let the window drain (bounded by
    * unbindTimeoutMs), send unbind, wait for unbind_resp (bounded too), close `explicit`.
    * Requests still outstanding after the drain are rejected with SmppClosedError.

@@ -4,8 +4,8 @@ import { nextChannelNumber } from './channel-numbers.js';
 import type { AppPatch, AppRecord, NewApp } from './records.js';
 import { toApp } from './row-mappers.js';
 import type { AppsTable } from './schema.js';
-import { DEFAULT_PAGE, pageOf, retryOnConflict, type StoreContext } from './store-context.js';
 import type { Page, Paged } from './store.js';
+import { DEFAULT_PAGE, pageOf, retryOnConflict, type StoreContext } from './store-context.js';
 
 export async function createApp(ctx: StoreContext, app: NewApp): Promise<AppRecord> {
   const now = Date.now();
@@ -46,7 +46,10 @@ export async function getAppByKey(ctx: StoreContext, appKey: string): Promise<Ap
 
 export function listApps(ctx: StoreContext, page: Page = DEFAULT_PAGE): Promise<Paged<AppRecord>> {
   return pageOf(
-    ctx.db.selectFrom('apps').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst(),
+    ctx.db
+      .selectFrom('apps')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst(),
     ctx.db
       .selectFrom('apps')
       .selectAll()
@@ -59,7 +62,11 @@ export function listApps(ctx: StoreContext, page: Page = DEFAULT_PAGE): Promise<
   );
 }
 
-export async function updateApp(ctx: StoreContext, id: string, patch: AppPatch): Promise<AppRecord | undefined> {
+export async function updateApp(
+  ctx: StoreContext,
+  id: string,
+  patch: AppPatch,
+): Promise<AppRecord | undefined> {
   const set: Partial<AppsTable> = { updated_at: Date.now() };
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.uplinkUrl !== undefined) set.uplink_url = patch.uplinkUrl;

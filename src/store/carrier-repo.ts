@@ -17,7 +17,12 @@ export async function getConnector(ctx: StoreContext, id: string): Promise<Conne
 }
 
 export async function listConnectors(ctx: StoreContext): Promise<ConnectorRecord[]> {
-  const rows = await ctx.db.selectFrom('connectors').selectAll().orderBy('created_at').orderBy('id').execute();
+  const rows = await ctx.db
+    .selectFrom('connectors')
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map(toConnector);
 }
 
@@ -60,11 +65,21 @@ export async function createRoute(ctx: StoreContext, route: NewRoute): Promise<R
 
 /** Routes in run order: priority, then age. */
 export async function listRoutes(ctx: StoreContext): Promise<RouteRecord[]> {
-  const rows = await ctx.db.selectFrom('routes').selectAll().orderBy('priority').orderBy('created_at').orderBy('id').execute();
+  const rows = await ctx.db
+    .selectFrom('routes')
+    .selectAll()
+    .orderBy('priority')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map(toRoute);
 }
 
-export async function updateRoute(ctx: StoreContext, id: string, patch: Partial<NewRoute>): Promise<RouteRecord | undefined> {
+export async function updateRoute(
+  ctx: StoreContext,
+  id: string,
+  patch: Partial<NewRoute>,
+): Promise<RouteRecord | undefined> {
   const cur = await ctx.db.selectFrom('routes').selectAll().where('id', '=', id).executeTakeFirst();
   if (!cur) return undefined;
   const { id: _id, createdAt: _c, updatedAt: _u, ...cfg } = toRoute(cur);

@@ -3,8 +3,9 @@
  * sweeper) and token buckets shared by every node. On SQLite there is one process, so these
  * always agree with themselves; the same calls work unchanged.
  */
-import type { StoreContext } from './store-context.js';
+
 import type { Lease } from './store.js';
+import type { StoreContext } from './store-context.js';
 
 /**
  * One upsert: insert the lease, or take it over when it expired or is already ours. The row comes

@@ -19,8 +19,8 @@ import { applyReceiptsTx } from './receipt-apply.js';
 import type { NewMessage } from './records.js';
 import type { SecretBox } from './secret-box.js';
 import * as sigs from './signature-repo.js';
-import type { StoreContext } from './store-context.js';
 import type { Store } from './store.js';
+import type { StoreContext } from './store-context.js';
 import * as tpls from './template-repo.js';
 import * as uplink from './uplink-repo.js';
 
@@ -68,7 +68,10 @@ export class KyselyStore implements Store {
     const { adapter } = this.#ctx;
     const migrator = new Migrator({ db: adapter.db, provider: migrationProvider(adapter.flavor) });
     const list = await migrator.getMigrations();
-    return { applied: list.filter((m) => m.executedAt !== undefined).length, known: Object.keys(migrationList(adapter.flavor)).length };
+    return {
+      applied: list.filter((m) => m.executedAt !== undefined).length,
+      known: Object.keys(migrationList(adapter.flavor)).length,
+    };
   }
 
   async ping(): Promise<void> {

@@ -9,10 +9,10 @@
  */
 import { sql } from 'kysely';
 import { FINAL_STATES } from '../domain/message-state.js';
-import { toMessage, toPart } from './row-mappers.js';
 import { insertEvents } from './message-writes.js';
-import type { StoreContext } from './store-context.js';
+import { toMessage, toPart } from './row-mappers.js';
 import type { ClaimedMessage } from './store.js';
+import type { StoreContext } from './store-context.js';
 
 export async function claimMessages(
   ctx: StoreContext,
@@ -72,7 +72,11 @@ export async function claimMessages(
   for (const id of ids) {
     const m = byId.get(id);
     if (!m) continue;
-    out.push({ message: toMessage(m), parts: partsBy.get(id) ?? [], appBatchReportUrl: m.batch_report_url ?? null });
+    out.push({
+      message: toMessage(m),
+      parts: partsBy.get(id) ?? [],
+      appBatchReportUrl: m.batch_report_url ?? null,
+    });
   }
   return out;
 }
@@ -106,7 +110,9 @@ export async function requeueMessages(
       await trx
         .insertInto('queue')
         .values({ message_id: it.messageId, due_at: it.dueAt, lease_owner: null, lease_until: null })
-        .onConflict((oc) => oc.column('message_id').doUpdateSet({ due_at: it.dueAt, lease_owner: null, lease_until: null }))
+        .onConflict((oc) =>
+          oc.column('message_id').doUpdateSet({ due_at: it.dueAt, lease_owner: null, lease_until: null }),
+        )
         .execute();
       await trx
         .updateTable('messages')

@@ -5,10 +5,10 @@
  */
 import { FINAL_STATES, type MessageState } from '../domain/message-state.js';
 import { type BatchUrlCache, insertEvents, insertReports, refreshMessageState } from './message-writes.js';
-import type { MessageEvent } from './records.js';
 import { applyReceiptsTx, PENDING_RECEIPT_TTL_MS } from './receipt-apply.js';
-import type { StoreContext } from './store-context.js';
+import type { MessageEvent } from './records.js';
 import type { FinalOutcome, ReceiptInput, SubmitOutcome } from './store.js';
+import type { StoreContext } from './store-context.js';
 
 const FINAL = [...FINAL_STATES];
 
@@ -21,7 +21,12 @@ export async function recordSubmits(ctx: StoreContext, outcomes: SubmitOutcome[]
       for (const p of o.parts) {
         await trx
           .updateTable('message_parts')
-          .set({ state: 'SUBMITTED', carrier_msg_id: p.carrierMsgId, connector_id: o.connectorId, submitted_at: p.submittedAt })
+          .set({
+            state: 'SUBMITTED',
+            carrier_msg_id: p.carrierMsgId,
+            connector_id: o.connectorId,
+            submitted_at: p.submittedAt,
+          })
           .where('message_id', '=', o.messageId)
           .where('seq', '=', p.seq)
           .where('state', 'not in', FINAL)
@@ -85,7 +90,11 @@ export async function finalizeMessages(ctx: StoreContext, outcomes: FinalOutcome
   await ctx.db.transaction().execute(async (trx) => {
     const cache: BatchUrlCache = new Map();
     for (const o of outcomes) {
-      const msg = await trx.selectFrom('messages').selectAll().where('id', '=', o.messageId).executeTakeFirst();
+      const msg = await trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('id', '=', o.messageId)
+        .executeTakeFirst();
       if (!msg || FINAL_STATES.has(msg.state as MessageState)) continue;
       await trx
         .updateTable('message_parts')
@@ -102,7 +111,13 @@ export async function finalizeMessages(ctx: StoreContext, outcomes: FinalOutcome
       await trx.deleteFrom('queue').where('message_id', '=', o.messageId).execute();
       await insertEvents(trx, [
         { messageId: o.messageId, at: now, kind: o.eventKind, seq: null, detail: o.detail },
-        { messageId: o.messageId, at: now, kind: 'final', seq: null, detail: { state: o.state, statusCode: o.statusCode } },
+        {
+          messageId: o.messageId,
+          at: now,
+          kind: 'final',
+          seq: null,
+          detail: { state: o.state, statusCode: o.statusCode },
+        },
       ]);
       const parts = Array.from({ length: updated.total }, (_, i) => ({
         seq: i + 1,
@@ -116,7 +131,12 @@ export async function finalizeMessages(ctx: StoreContext, outcomes: FinalOutcome
   });
 }
 
-export async function expireParts(ctx: StoreContext, submittedBefore: number, now: number, limit: number): Promise<number> {
+export async function expireParts(
+  ctx: StoreContext,
+  submittedBefore: number,
+  now: number,
+  limit: number,
+): Promise<number> {
   return ctx.db.transaction().execute(async (trx) => {
     const due = await trx
       .selectFrom('message_parts')
@@ -137,19 +157,36 @@ export async function expireParts(ctx: StoreContext, submittedBefore: number, no
         .where('message_id', '=', p.message_id)
         .where('seq', '=', p.seq)
         .execute();
-      await insertEvents(trx, [{ messageId, at: now, kind: 'expired', seq: p.seq, detail: { submittedBefore } }]);
-      const msg = await trx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirstOrThrow();
-      await insertReports(trx, msg, [{ seq: p.seq, status: 'EXPIRED', source: '1', receivedAt: null, err: null }], now, cache);
+      await insertEvents(trx, [
+        { messageId, at: now, kind: 'expired', seq: p.seq, detail: { submittedBefore } },
+      ]);
+      const msg = await trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('id', '=', messageId)
+        .executeTakeFirstOrThrow();
+      await insertReports(
+        trx,
+        msg,
+        [{ seq: p.seq, status: 'EXPIRED', source: '1', receivedAt: null, err: null }],
+        now,
+        cache,
+      );
       touched.add(messageId);
     }
     for (const id of touched) {
       const agg = await refreshMessageState(trx, id, now);
       if (agg?.becameFinal) {
-        await insertEvents(trx, [{ messageId: id, at: now, kind: 'final', seq: null, detail: { state: agg.state } }]);
+        await insertEvents(trx, [
+          { messageId: id, at: now, kind: 'final', seq: null, detail: { state: agg.state } },
+        ]);
       }
     }
     // Receipts that never found their submit are kept one day, then dropped.
-    await trx.deleteFrom('pending_receipts').where('received_at', '<', now - PENDING_RECEIPT_TTL_MS).execute();
+    await trx
+      .deleteFrom('pending_receipts')
+      .where('received_at', '<', now - PENDING_RECEIPT_TTL_MS)
+      .execute();
     return due.length;
   });
 }

@@ -8,8 +8,8 @@ import type { TemplateType } from '../domain/signature.js';
 import type { MessageRecord } from './records.js';
 import { toAttempt, toEvent, toMessage, toOutbox, toPart } from './row-mappers.js';
 import type { Database } from './schema.js';
-import type { StoreContext } from './store-context.js';
 import type { DayStats, MessageDetail, MessageFilter, Page, Paged } from './store.js';
+import type { StoreContext } from './store-context.js';
 
 /** `total` stops counting here so a filter over millions of rows stays fast (`totalCapped`). */
 export const TOTAL_CAP = 10_000;
@@ -50,7 +50,11 @@ function applyFilter(q: MsgQuery, f: MessageFilter): MsgQuery {
   return q;
 }
 
-export async function queryMessages(ctx: StoreContext, filter: MessageFilter, page: Page): Promise<Paged<MessageRecord>> {
+export async function queryMessages(
+  ctx: StoreContext,
+  filter: MessageFilter,
+  page: Page,
+): Promise<Paged<MessageRecord>> {
   const base = applyFilter(ctx.db.selectFrom('messages'), filter);
   const [rows, count] = await Promise.all([
     base
@@ -61,7 +65,12 @@ export async function queryMessages(ctx: StoreContext, filter: MessageFilter, pa
       .offset(page.offset ?? 0)
       .execute(),
     ctx.db
-      .selectFrom(base.select('id').limit(TOTAL_CAP + 1).as('capped'))
+      .selectFrom(
+        base
+          .select('id')
+          .limit(TOTAL_CAP + 1)
+          .as('capped'),
+      )
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirst(),
   ]);
@@ -71,12 +80,25 @@ export async function queryMessages(ctx: StoreContext, filter: MessageFilter, pa
   return out;
 }
 
-export async function getMessageDetail(ctx: StoreContext, smsMsgId: string): Promise<MessageDetail | undefined> {
-  const m = await ctx.db.selectFrom('messages').selectAll().where('sms_msg_id', '=', smsMsgId).executeTakeFirst();
+export async function getMessageDetail(
+  ctx: StoreContext,
+  smsMsgId: string,
+): Promise<MessageDetail | undefined> {
+  const m = await ctx.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('sms_msg_id', '=', smsMsgId)
+    .executeTakeFirst();
   if (!m) return undefined;
   const [parts, events, outbox] = await Promise.all([
     ctx.db.selectFrom('message_parts').selectAll().where('message_id', '=', m.id).orderBy('seq').execute(),
-    ctx.db.selectFrom('events').selectAll().where('message_id', '=', m.id).orderBy('at').orderBy('id').execute(),
+    ctx.db
+      .selectFrom('events')
+      .selectAll()
+      .where('message_id', '=', m.id)
+      .orderBy('at')
+      .orderBy('id')
+      .execute(),
     ctx.db.selectFrom('outbox').selectAll().where('message_id', '=', m.id).orderBy('id').execute(),
   ]);
   const attempts =
@@ -145,7 +167,11 @@ export async function statsByDay(
     .where('created_at', '<', filter.until);
   if (filter.appId !== undefined) q = q.where('app_id', '=', filter.appId);
   if (filter.templateType !== undefined) q = q.where('template_type', '=', filter.templateType);
-  const rows = await q.groupBy([dayExpr, 'app_id', 'template_type']).orderBy(dayExpr).orderBy('app_id').execute();
+  const rows = await q
+    .groupBy([dayExpr, 'app_id', 'template_type'])
+    .orderBy(dayExpr)
+    .orderBy('app_id')
+    .execute();
   return rows.map((r) => ({
     day: dayString(Number(r.day)),
     appId: r.app_id,

@@ -2,12 +2,11 @@
  * Small write helpers shared by the message flow, all meant to run inside the caller's
  * transaction: events, status-report outbox rows, and re-aggregating a message from its parts.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { aggregateMessageState, isFinalState, type MessageState } from '../domain/message-state.js';
 import type { MessageEvent } from './records.js';
 import { reportDestination, statusReportPayload } from './report-rows.js';
 import type { Database, MessagesTable } from './schema.js';
-import type { Selectable } from 'kysely';
 
 /** Rows per multi-row INSERT; keeps parameter counts far below PostgreSQL's 65,535. */
 export const INSERT_CHUNK = 500;
@@ -107,7 +106,11 @@ export async function refreshMessageState(
   messageId: number,
   now: number,
 ): Promise<{ state: MessageState; becameFinal: boolean } | undefined> {
-  const msg = await db.selectFrom('messages').select(['state']).where('id', '=', messageId).executeTakeFirst();
+  const msg = await db
+    .selectFrom('messages')
+    .select(['state'])
+    .where('id', '=', messageId)
+    .executeTakeFirst();
   if (!msg) return undefined;
   const current = msg.state as MessageState;
   if (isFinalState(current)) return { state: current, becameFinal: false };

@@ -22,8 +22,9 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const box = new SecretBox(opts.secretKey);
   const url = opts.url.trim();
   let adapter: SqliteAdapter | PostgresAdapter;
-  if (/^postgres(ql)?:\/\//i.test(url)) adapter = new PostgresAdapter({ url });
-  else if (url.startsWith('sqlite:')) adapter = new SqliteAdapter({ path: url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') });
+  if (/^postgres(ql)?:\/\//i.test(url)) adapter = new PostgresAdapter({ url, log: opts.log });
+  else if (url.startsWith('sqlite:'))
+    adapter = new SqliteAdapter({ path: url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') });
   else if (/\.(db|sqlite3?)$/i.test(url) || url === ':memory:') adapter = new SqliteAdapter({ path: url });
   else throw new Error(`unsupported store url: ${url} (use sqlite:<path>, <path>.db or postgres://…)`);
   const store = new KyselyStore(adapter, box, { log: opts.log });

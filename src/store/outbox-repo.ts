@@ -2,10 +2,11 @@
  * The transactional outbox read side: the webhook worker claims due rows with a lease (same
  * scheme as the message queue), reports each attempt, and operators redeliver dead pushes.
  */
-import { toOutbox } from './row-mappers.js';
-import { pageOf, type StoreContext } from './store-context.js';
+
 import type { OutboxRecord, PushAttempt } from './records.js';
+import { toOutbox } from './row-mappers.js';
 import type { Page, Paged } from './store.js';
+import { pageOf, type StoreContext } from './store-context.js';
 
 /**
  * Leases up to `limit` rows that are pending and due, or leased with an expired lease (a worker
@@ -43,7 +44,12 @@ export async function claimOutbox(
 
 export async function completeOutbox(
   ctx: StoreContext,
-  results: Array<{ id: number; attempt: PushAttempt; outcome: 'delivered' | 'retry' | 'dead'; nextDueAt?: number }>,
+  results: Array<{
+    id: number;
+    attempt: PushAttempt;
+    outcome: 'delivered' | 'retry' | 'dead';
+    nextDueAt?: number;
+  }>,
 ): Promise<void> {
   if (results.length === 0) return;
   await ctx.db.transaction().execute(async (trx) => {
@@ -77,7 +83,11 @@ export async function completeOutbox(
   });
 }
 
-export async function redeliverOutbox(ctx: StoreContext, id: number, now: number): Promise<OutboxRecord | undefined> {
+export async function redeliverOutbox(
+  ctx: StoreContext,
+  id: number,
+  now: number,
+): Promise<OutboxRecord | undefined> {
   const r = await ctx.db
     .updateTable('outbox')
     .set({ state: 'pending', due_at: now, lease_owner: null, lease_until: null })

@@ -4,7 +4,7 @@
  * receipts that arrived before the submit_sm_resp was recorded).
  */
 import type { Kysely } from 'kysely';
-import { isFinalState, stateForReceiptStat, type MessageState } from '../domain/message-state.js';
+import { isFinalState, type MessageState, stateForReceiptStat } from '../domain/message-state.js';
 import { type BatchUrlCache, insertEvents, insertReports, refreshMessageState } from './message-writes.js';
 import type { Database } from './schema.js';
 import type { ReceiptInput, ReceiptResult } from './store.js';
@@ -73,7 +73,11 @@ export async function applyReceiptsTx(
       .execute();
     if (!isFinalState(next)) continue;
     const agg = await refreshMessageState(db, messageId, r.receivedAt);
-    const msg = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirstOrThrow();
+    const msg = await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', messageId)
+      .executeTakeFirstOrThrow();
     await insertReports(
       db,
       msg,

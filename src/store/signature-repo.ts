@@ -1,12 +1,13 @@
 /** Signatures and their review; approval allocates the signature's channel number. */
-import type { TemplateType } from '../domain/signature.js';
+
 import { newId } from '../domain/ids.js';
+import type { TemplateType } from '../domain/signature.js';
 import { nextChannelNumber } from './channel-numbers.js';
 import type { NewSignature, ReviewStatus, SignatureRecord } from './records.js';
 import { toSignature } from './row-mappers.js';
 import type { SignaturesTable } from './schema.js';
-import { DEFAULT_PAGE, pageOf, retryOnConflict, type StoreContext } from './store-context.js';
 import type { Page, Paged } from './store.js';
+import { DEFAULT_PAGE, pageOf, retryOnConflict, type StoreContext } from './store-context.js';
 
 export async function createSignature(ctx: StoreContext, sig: NewSignature): Promise<SignatureRecord> {
   const now = Date.now();
@@ -30,8 +31,15 @@ export async function getSignature(ctx: StoreContext, id: string): Promise<Signa
   return r && toSignature(r);
 }
 
-export async function findSignatureByChannel(ctx: StoreContext, ch: string): Promise<SignatureRecord | undefined> {
-  const r = await ctx.db.selectFrom('signatures').selectAll().where('channel_number', '=', ch).executeTakeFirst();
+export async function findSignatureByChannel(
+  ctx: StoreContext,
+  ch: string,
+): Promise<SignatureRecord | undefined> {
+  const r = await ctx.db
+    .selectFrom('signatures')
+    .selectAll()
+    .where('channel_number', '=', ch)
+    .executeTakeFirst();
   return r && toSignature(r);
 }
 

@@ -3,8 +3,8 @@ import { newTemplateId } from '../domain/ids.js';
 import type { NewTemplate, TemplatePatch, TemplateRecord, TemplateStatus } from './records.js';
 import { toTemplate } from './row-mappers.js';
 import type { TemplatesTable } from './schema.js';
-import { DEFAULT_PAGE, pageOf, type StoreContext } from './store-context.js';
 import type { Page, Paged } from './store.js';
+import { DEFAULT_PAGE, pageOf, type StoreContext } from './store-context.js';
 
 export async function createTemplate(ctx: StoreContext, tpl: NewTemplate): Promise<TemplateRecord> {
   const now = Date.now();
@@ -62,7 +62,11 @@ export async function setTemplateStatus(
 ): Promise<TemplateRecord | undefined> {
   const r = await ctx.db
     .updateTable('templates')
-    .set({ status, reject_reason: status === 'rejected' ? (rejectReason ?? null) : null, updated_at: Date.now() })
+    .set({
+      status,
+      reject_reason: status === 'rejected' ? (rejectReason ?? null) : null,
+      updated_at: Date.now(),
+    })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
@@ -79,7 +83,8 @@ export async function updateTemplate(
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.content !== undefined) set.content = patch.content;
   if (patch.type !== undefined) set.type = patch.type;
-  if (patch.variableAttributes !== undefined) set.variable_attributes = JSON.stringify(patch.variableAttributes);
+  if (patch.variableAttributes !== undefined)
+    set.variable_attributes = JSON.stringify(patch.variableAttributes);
   const r = await ctx.db
     .updateTable('templates')
     .set(set)

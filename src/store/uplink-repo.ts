@@ -2,14 +2,15 @@
  * Uplink (MO): which app a destination number belongs to, storing MOs with their uplink push,
  * and opt-out replies that add a promotion block. Also the blocklist they share.
  */
+
+import type { Kysely } from 'kysely';
 import { isOptOutText } from '../domain/opt-out.js';
 import type { BlockRecord, MoRecord } from './records.js';
 import { uplinkPayload } from './report-rows.js';
 import { toBlock, toMo } from './row-mappers.js';
-import { pageOf, type StoreContext } from './store-context.js';
-import type { ChannelMatch, NewMo, Page, Paged } from './store.js';
-import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import type { ChannelMatch, NewMo, Page, Paged } from './store.js';
+import { pageOf, type StoreContext } from './store-context.js';
 
 /** Every leading substring of `to`, so the lookup is an indexed IN over exact values. */
 function prefixesOf(to: string): string[] {
@@ -142,10 +143,20 @@ export function listMo(
   );
 }
 
-export async function addBlock(ctx: StoreContext, e: Omit<BlockRecord, 'id' | 'createdAt'>): Promise<BlockRecord> {
+export async function addBlock(
+  ctx: StoreContext,
+  e: Omit<BlockRecord, 'id' | 'createdAt'>,
+): Promise<BlockRecord> {
   const r = await ctx.db
     .insertInto('blocks')
-    .values({ app_id: e.appId, number: e.number, scope: e.scope, reason: e.reason, note: e.note, created_at: Date.now() })
+    .values({
+      app_id: e.appId,
+      number: e.number,
+      scope: e.scope,
+      reason: e.reason,
+      note: e.note,
+      created_at: Date.now(),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toBlock(r);
@@ -176,7 +187,11 @@ export function listBlocks(
   );
 }
 
-export async function findBlocks(ctx: StoreContext, appId: string, numbers: string[]): Promise<BlockRecord[]> {
+export async function findBlocks(
+  ctx: StoreContext,
+  appId: string,
+  numbers: string[],
+): Promise<BlockRecord[]> {
   if (numbers.length === 0) return [];
   const rows = await ctx.db
     .selectFrom('blocks')

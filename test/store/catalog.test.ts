@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore, ENGINES, type TestStore } from './engines.js';
 import { newApp } from './fixtures.js';
@@ -10,7 +10,9 @@ async function rawSecretColumn(url: string, id: string): Promise<string> {
   if (url.startsWith('sqlite:')) {
     const db = new Database(url.slice('sqlite:'.length), { readonly: true });
     try {
-      return (db.prepare('SELECT app_secret_enc FROM apps WHERE id = ?').get(id) as { app_secret_enc: string }).app_secret_enc;
+      return (
+        db.prepare('SELECT app_secret_enc FROM apps WHERE id = ?').get(id) as { app_secret_enc: string }
+      ).app_secret_enc;
     } finally {
       db.close();
     }
@@ -35,7 +37,9 @@ for (const engine of ENGINES) {
     after(() => t.cleanup());
 
     it('creates, reads, patches, lists and deletes apps; the secret is encrypted at rest', async () => {
-      const app = await store.createApp(newApp({ name: 'one', appSecret: 'S3cretS3cretS3cretS3cretS3cr', ipAllowList: ['10.0.0.0/8'] }));
+      const app = await store.createApp(
+        newApp({ name: 'one', appSecret: 'S3cretS3cretS3cretS3cretS3cr', ipAllowList: ['10.0.0.0/8'] }),
+      );
       assert.equal(app.appKey.length, 28);
       assert.equal(app.appSecret, 'S3cretS3cretS3cretS3cretS3cr');
       assert.equal(app.channelNumber, null);
@@ -45,7 +49,12 @@ for (const engine of ENGINES) {
 
       assert.deepEqual(await store.getApp(app.id), app);
       assert.deepEqual(await store.getAppByKey(app.appKey), app);
-      const patched = await store.updateApp(app.id, { name: 'renamed', pushSigning: true, tpsLimit: 50, batchReportUrl: 'http://b/' });
+      const patched = await store.updateApp(app.id, {
+        name: 'renamed',
+        pushSigning: true,
+        tpsLimit: 50,
+        batchReportUrl: 'http://b/',
+      });
       assert.equal(patched?.name, 'renamed');
       assert.equal(patched?.pushSigning, true);
       assert.equal(patched?.tpsLimit, 50);
@@ -126,17 +135,49 @@ for (const engine of ENGINES) {
 
     it('stores connectors and routes', async () => {
       const c = await store.createConnector({
-        name: 'sim', host: '127.0.0.1', port: 2775, systemId: 'u', password: 'p', systemType: '',
-        bindMode: 'transceiver', binds: 1, window: 10, tps: 0, concat: 'udh8', textMode: 'gsm7',
-        msgIdType: 'auto', tls: false, enabled: true,
+        name: 'sim',
+        host: '127.0.0.1',
+        port: 2775,
+        systemId: 'u',
+        password: 'p',
+        systemType: '',
+        bindMode: 'transceiver',
+        binds: 1,
+        window: 10,
+        tps: 0,
+        concat: 'udh8',
+        textMode: 'gsm7',
+        msgIdType: 'auto',
+        tls: false,
+        enabled: true,
       });
       assert.equal((await store.getConnector(c.id))?.port, 2775);
       assert.equal((await store.updateConnector(c.id, { window: 50 }))?.window, 50);
-      const r2 = await store.createRoute({ name: 'b', priority: 20, match: {}, connectorIds: [c.id], strategy: 'failover', enabled: true });
-      const r1 = await store.createRoute({ name: 'a', priority: 10, match: { prefixes: ['+86'] }, connectorIds: [c.id], strategy: 'roundrobin', enabled: true });
-      assert.deepEqual((await store.listRoutes()).map((r) => r.id), [r1.id, r2.id]);
+      const r2 = await store.createRoute({
+        name: 'b',
+        priority: 20,
+        match: {},
+        connectorIds: [c.id],
+        strategy: 'failover',
+        enabled: true,
+      });
+      const r1 = await store.createRoute({
+        name: 'a',
+        priority: 10,
+        match: { prefixes: ['+86'] },
+        connectorIds: [c.id],
+        strategy: 'roundrobin',
+        enabled: true,
+      });
+      assert.deepEqual(
+        (await store.listRoutes()).map((r) => r.id),
+        [r1.id, r2.id],
+      );
       assert.equal((await store.updateRoute(r2.id, { priority: 1 }))?.priority, 1);
-      assert.deepEqual((await store.listRoutes()).map((r) => r.id), [r2.id, r1.id]);
+      assert.deepEqual(
+        (await store.listRoutes()).map((r) => r.id),
+        [r2.id, r1.id],
+      );
       assert.equal(await store.deleteRoute(r1.id), true);
       assert.equal(await store.deleteConnector(c.id), true);
       assert.deepEqual(await store.listConnectors(), []);

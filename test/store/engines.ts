@@ -38,7 +38,10 @@ export interface TestStore {
 export async function createTestDatabase(engine: Engine): Promise<{ url: string; drop(): Promise<void> }> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'swiftlet-store-'));
-    return { url: `sqlite:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${join(dir, 'test.db')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const name = `swiftlet_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -72,7 +75,10 @@ export async function createTestStore(engine?: Engine): Promise<TestStore> {
   };
 }
 
-export async function withStore<T>(engine: Engine, fn: (store: Store, url: string) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  engine: Engine,
+  fn: (store: Store, url: string) => Promise<T>,
+): Promise<T> {
   const t = await createTestStore(engine);
   try {
     return await fn(t.store, t.url);

@@ -33,15 +33,33 @@ for (const engine of ENGINES) {
       const c = claimed[0];
       assert.equal(c.message.smsMsgId, m.smsMsgId);
       assert.equal(c.message.state, 'QUEUED');
-      assert.deepEqual(c.parts.map((p) => [p.seq, p.state]), [[1, 'QUEUED']]);
+      assert.deepEqual(
+        c.parts.map((p) => [p.seq, p.state]),
+        [[1, 'QUEUED']],
+      );
       assert.equal(c.appBatchReportUrl, null);
       // Leased: a second claim gets nothing.
       assert.equal((await store.claimMessages('node-b', 10, 30_000, Date.now() + 1)).length, 0);
 
-      await store.recordSubmits([{ messageId: c.message.id, connectorId: CONN, parts: [{ seq: 1, carrierMsgId: 'c-1', submittedAt: 1_700_000_000_000 }] }]);
+      await store.recordSubmits([
+        {
+          messageId: c.message.id,
+          connectorId: CONN,
+          parts: [{ seq: 1, carrierMsgId: 'c-1', submittedAt: Date.now() }],
+        },
+      ]);
       assert.equal(await store.queueDepth(), 0);
-      const receivedAt = Date.UTC(2024, 0, 2, 3, 4, 5);
-      const res = await store.applyReceipts([{ connectorId: CONN, carrierMsgId: 'c-1', stat: 'DELIVRD', err: '000', receivedAt, raw: 'id:c-1 stat:DELIVRD' }]);
+      const receivedAt = Math.floor(Date.now() / 1000) * 1000 + 2000;
+      const res = await store.applyReceipts([
+        {
+          connectorId: CONN,
+          carrierMsgId: 'c-1',
+          stat: 'DELIVRD',
+          err: '000',
+          receivedAt,
+          raw: 'id:c-1 stat:DELIVRD',
+        },
+      ]);
       assert.deepEqual(res, { matched: 1, pending: 0 });
 
       const d = await store.getMessageDetail(m.smsMsgId);
@@ -49,26 +67,46 @@ for (const engine of ENGINES) {
       assert.equal(d?.message.statusCode, 'DELIVRD');
       assert.equal(d?.message.connectorId, CONN);
       assert.equal(d?.parts[0].carrierMsgId, 'c-1');
-      assert.deepEqual(d?.events.map((e) => e.kind), ['accepted', 'submitted', 'receipt', 'final']);
+      assert.deepEqual(
+        d?.events.map((e) => e.kind),
+        ['accepted', 'submitted', 'receipt', 'final'],
+      );
       assert.equal(d?.pushes.length, 1);
       const [r] = await reportsFor(c.message.id);
       assert.equal(r.kind, 'status');
       assert.equal(r.url, 'http://cb.example/r');
       assert.equal(r.state, 'pending');
-      assert.deepEqual(Object.keys(r.payload).sort(), ['extend', 'orgCode', 'sequence', 'smsMsgId', 'source', 'status', 'statusDesc', 'to', 'total', 'updateTime'].sort());
+      assert.deepEqual(
+        Object.keys(r.payload).sort(),
+        [
+          'extend',
+          'orgCode',
+          'sequence',
+          'smsMsgId',
+          'source',
+          'status',
+          'statusDesc',
+          'to',
+          'total',
+          'updateTime',
+        ].sort(),
+      );
       assert.equal(r.payload.smsMsgId, m.smsMsgId);
       assert.equal(r.payload.total, '1');
       assert.equal(r.payload.sequence, '1');
       assert.equal(r.payload.status, 'DELIVRD');
       assert.equal(r.payload.source, '2');
-      assert.equal(r.payload.updateTime, '2024-01-02T03:04:05Z');
+      assert.equal(r.payload.updateTime, `${new Date(receivedAt).toISOString().slice(0, 19)}Z`);
+      assert.match(r.payload.updateTime, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
       assert.equal(r.payload.orgCode, '000');
       assert.equal(r.payload.extend, 'ext-1');
       assert.equal(r.payload.to, m.to);
       assert.ok(r.payload.statusDesc.length > 0);
 
       // A duplicate receipt is an event, not a second report.
-      await store.applyReceipts([{ connectorId: CONN, carrierMsgId: 'c-1', stat: 'UNDELIV', err: '001', receivedAt, raw: 'dup' }]);
+      await store.applyReceipts([
+        { connectorId: CONN, carrierMsgId: 'c-1', stat: 'UNDELIV', err: '001', receivedAt, raw: 'dup' },
+      ]);
       assert.equal((await reportsFor(c.message.id)).length, 1);
       const d2 = await store.getMessageDetail(m.smsMsgId);
       assert.equal(d2?.message.state, 'DELIVERED');
@@ -78,9 +116,24 @@ for (const engine of ENGINES) {
     it('matches a receipt that arrived before the submit was recorded', async () => {
       const m = newMessage(app, { statusCallback: 'http://cb.example/r' });
       const [id] = await acceptAndClaim(store, [m]);
-      const early = await store.applyReceipts([{ connectorId: CONN, carrierMsgId: 'early-1', stat: 'UNDELIV', err: '013', receivedAt: Date.now(), raw: 'early' }]);
+      const early = await store.applyReceipts([
+        {
+          connectorId: CONN,
+          carrierMsgId: 'early-1',
+          stat: 'UNDELIV',
+          err: '013',
+          receivedAt: Date.now(),
+          raw: 'early',
+        },
+      ]);
       assert.deepEqual(early, { matched: 0, pending: 1 });
-      await store.recordSubmits([{ messageId: id, connectorId: CONN, parts: [{ seq: 1, carrierMsgId: 'early-1', submittedAt: Date.now() }] }]);
+      await store.recordSubmits([
+        {
+          messageId: id,
+          connectorId: CONN,
+          parts: [{ seq: 1, carrierMsgId: 'early-1', submittedAt: Date.now() }],
+        },
+      ]);
       const d = await store.getMessageDetail(m.smsMsgId);
       assert.equal(d?.message.state, 'UNDELIVERED');
       assert.equal(d?.message.statusCode, 'UNDELIV');
@@ -98,7 +151,11 @@ for (const engine of ENGINES) {
       const [id] = await acceptAndClaim(store, [m]);
       const now = Date.now();
       await store.recordSubmits([
-        { messageId: id, connectorId: CONN, parts: [1, 2, 3].map((seq) => ({ seq, carrierMsgId: `long-${seq}`, submittedAt: now })) },
+        {
+          messageId: id,
+          connectorId: CONN,
+          parts: [1, 2, 3].map((seq) => ({ seq, carrierMsgId: `long-${seq}`, submittedAt: now })),
+        },
       ]);
       await store.applyReceipts([
         { connectorId: CONN, carrierMsgId: 'long-1', stat: 'DELIVRD', err: null, receivedAt: now, raw: '' },
@@ -115,17 +172,29 @@ for (const engine of ENGINES) {
       const reports = await reportsFor(id);
       assert.equal(reports.length, 3);
       assert.ok(reports.every((r) => r.kind === 'batch_status' && r.url === 'http://batch.example/r'));
-      assert.deepEqual(reports.map((r) => [r.payload.total, r.payload.sequence, r.payload.status]), [
-        ['3', '1', 'DELIVRD'],
-        ['3', '2', 'DELIVRD'],
-        ['3', '3', 'UNDELIV'],
-      ]);
+      assert.deepEqual(
+        reports.map((r) => [r.payload.total, r.payload.sequence, r.payload.status]),
+        [
+          ['3', '1', 'DELIVRD'],
+          ['3', '2', 'DELIVRD'],
+          ['3', '3', 'UNDELIV'],
+        ],
+      );
     });
 
     it('finalize writes a platform report per part (source 1, no updateTime) and removes the queue row', async () => {
       const m = newMessage(app, { statusCallback: 'http://cb.example/r', total: 2 });
       const [id] = await acceptAndClaim(store, [m]);
-      await store.finalizeMessages([{ messageId: id, state: 'FAILED', statusCode: 'E200027', source: '1', eventKind: 'routed', detail: { reason: 'no route' } }]);
+      await store.finalizeMessages([
+        {
+          messageId: id,
+          state: 'FAILED',
+          statusCode: 'E200027',
+          source: '1',
+          eventKind: 'routed',
+          detail: { reason: 'no route' },
+        },
+      ]);
       const d = await store.getMessageDetail(m.smsMsgId);
       assert.equal(d?.message.state, 'FAILED');
       assert.equal(d?.message.statusCode, 'E200027');
@@ -140,7 +209,9 @@ for (const engine of ENGINES) {
       }
       assert.equal((await store.claimMessages('node-a', 10, 1000, Date.now() + 10)).length, 0);
       // Finalizing again is a no-op.
-      await store.finalizeMessages([{ messageId: id, state: 'REJECTED', statusCode: 'X', source: '1', eventKind: 'final', detail: {} }]);
+      await store.finalizeMessages([
+        { messageId: id, state: 'REJECTED', statusCode: 'X', source: '1', eventKind: 'final', detail: {} },
+      ]);
       assert.equal((await reportsFor(id)).length, 2);
     });
 
@@ -148,7 +219,16 @@ for (const engine of ENGINES) {
       const noDest = newMessage(app);
       const cbOverBatch = newMessage(batchApp, { statusCallback: 'http://cb.example/own' });
       const ids = await acceptAndClaim(store, [noDest, cbOverBatch]);
-      await store.finalizeMessages(ids.map((messageId) => ({ messageId, state: 'REJECTED' as const, statusCode: 'SC:0001', source: '3' as const, eventKind: 'intercepted' as const, detail: {} })));
+      await store.finalizeMessages(
+        ids.map((messageId) => ({
+          messageId,
+          state: 'REJECTED' as const,
+          statusCode: 'SC:0001',
+          source: '3' as const,
+          eventKind: 'intercepted' as const,
+          detail: {},
+        })),
+      );
       assert.equal((await reportsFor(ids[0])).length, 0);
       const [r] = await reportsFor(ids[1]);
       assert.equal(r.kind, 'status');
@@ -159,7 +239,9 @@ for (const engine of ENGINES) {
     it('expires parts with no receipt (EXPIRED, source 1, no updateTime)', async () => {
       const m = newMessage(app, { statusCallback: 'http://cb.example/r' });
       const [id] = await acceptAndClaim(store, [m]);
-      await store.recordSubmits([{ messageId: id, connectorId: CONN, parts: [{ seq: 1, carrierMsgId: 'exp-1', submittedAt: 1000 }] }]);
+      await store.recordSubmits([
+        { messageId: id, connectorId: CONN, parts: [{ seq: 1, carrierMsgId: 'exp-1', submittedAt: 1000 }] },
+      ]);
       const n = await store.expireParts(2000, Date.now(), 100);
       assert.ok(n >= 1);
       const d = await store.getMessageDetail(m.smsMsgId);
@@ -181,12 +263,24 @@ for (const engine of ENGINES) {
       await store.renewMessageLeases('owner-a', [a[0].message.id], 5000, t0 + 500);
       assert.equal((await store.claimMessages('owner-b', 10, 1000, t0 + 2000)).length, 0);
       const b = await store.claimMessages('owner-b', 10, 1000, t0 + 6000);
-      assert.deepEqual(b.map((c) => c.message.id), [a[0].message.id]);
+      assert.deepEqual(
+        b.map((c) => c.message.id),
+        [a[0].message.id],
+      );
       await store.requeueMessages([{ messageId: b[0].message.id, dueAt: t0 + 10_000, reason: 'throttled' }]);
       assert.equal((await store.claimMessages('owner-c', 10, 1000, t0 + 9000)).length, 0);
       const c = await store.claimMessages('owner-c', 10, 1000, t0 + 10_000);
       assert.equal(c[0].message.attempts, 1);
-      await store.finalizeMessages([{ messageId: c[0].message.id, state: 'FAILED', statusCode: 'E200034', source: '1', eventKind: 'final', detail: {} }]);
+      await store.finalizeMessages([
+        {
+          messageId: c[0].message.id,
+          state: 'FAILED',
+          statusCode: 'E200034',
+          source: '1',
+          eventKind: 'final',
+          detail: {},
+        },
+      ]);
     });
 
     it('group-commits concurrent accept calls and keeps every message', async () => {
@@ -196,12 +290,24 @@ for (const engine of ENGINES) {
       assert.equal(page.total, 500);
       // A failing batch rejects every call in it: a duplicate smsMsgId violates the unique index.
       const dup = newMessage(app);
-      const results = await Promise.allSettled([store.acceptMessages([dup]), store.acceptMessages([{ ...dup }])]);
+      const results = await Promise.allSettled([
+        store.acceptMessages([dup]),
+        store.acceptMessages([{ ...dup }]),
+      ]);
       assert.ok(results.every((r) => r.status === 'rejected'));
       assert.equal((await store.queryMessages({ smsMsgId: dup.smsMsgId }, { limit: 1 })).total, 0);
       // Drain the queue so other tests see an empty one.
       const drained = await store.claimMessages('drain', 1000, 60_000, Date.now() + 1);
-      await store.finalizeMessages(drained.map((d) => ({ messageId: d.message.id, state: 'FAILED' as const, statusCode: 'E200027', source: '1' as const, eventKind: 'final' as const, detail: {} })));
+      await store.finalizeMessages(
+        drained.map((d) => ({
+          messageId: d.message.id,
+          state: 'FAILED' as const,
+          statusCode: 'E200027',
+          source: '1' as const,
+          eventKind: 'final' as const,
+          detail: {},
+        })),
+      );
     });
   });
 }

@@ -1,6 +1,6 @@
 /** `/apps`: create, list, show, update, delete, freeze/unfreeze, reveal secret. */
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { parseAllowList } from '../../domain/ip-allow.js';
 import type { AppPatch } from '../../store/records.js';
 import { invalid } from './http-error.js';
@@ -49,7 +49,7 @@ export async function appRoutes(app: FastifyInstance, deps: ManageDeps): Promise
   const tags = ['apps'];
 
   app.post('/apps', { schema: { tags, summary: 'Create an application', body: CreateBody } }, async (req, res) => {
-    const b = req.body as typeof CreateBody.static;
+    const b = req.body as Static<typeof CreateBody>;
     const created = await store.createApp({
       name: b.name,
       region: b.region ?? 'cn',
@@ -75,7 +75,7 @@ export async function appRoutes(app: FastifyInstance, deps: ManageDeps): Promise
 
   app.patch('/apps/:app', { schema: { tags, summary: 'Update an application', params: AppParams, body: PatchBody } }, async (req) => {
     const found = await findAppOrThrow(store, (req.params as { app: string }).app);
-    const b = req.body as typeof PatchBody.static;
+    const b = req.body as Static<typeof PatchBody>;
     const patch: AppPatch = {};
     if (b.name !== undefined) patch.name = b.name;
     if (b.uplinkUrl !== undefined) patch.uplinkUrl = checkUrl('uplinkUrl', b.uplinkUrl) ?? null;

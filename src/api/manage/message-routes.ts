@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { type MessageState, sendResultOf } from '../../domain/message-state.js';
 import { isTemplateType } from '../../domain/signature.js';
-import type { MessageRecord } from '../../store/records.js';
+import type { MessageRecord, OutboxRecord, PushAttempt } from '../../store/records.js';
 import type { MessageFilter, Store } from '../../store/store.js';
 import { invalid, notFound } from './http-error.js';
 import { type ManageDeps, PageQuery, appIdFilter, listBody, pageOf, parseTimeParam } from './manage-deps.js';
@@ -153,7 +153,10 @@ export async function messageRoutes(app: FastifyInstance, deps: ManageDeps): Pro
       message: messageView(d.message),
       parts: d.parts.map(partView),
       events: d.events.map(eventView),
-      pushes: d.pushes.map((p) => ({ ...outboxView(p), attempts: p.attempts.map(attemptView) })),
+      pushes: d.pushes.map((p) => {
+        const attempts = (p.attempts as unknown as PushAttempt[]) ?? [];
+        return { ...outboxView(p as unknown as OutboxRecord), attempts: attempts.map(attemptView) };
+      }),
     };
   });
 }

@@ -8,8 +8,8 @@
  * docs/management-api.md. A request is answered `000000` only after `store.acceptMessages`
  * resolved, i.e. after its rows are committed; nothing is stored for a refused request.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { type TSchema, Type } from 'typebox';
 import { apiCode } from '../../domain/api-codes.js';
 import { newSmsMsgId } from '../../domain/ids.js';
 import { isIpAllowed } from '../../domain/ip-allow.js';
@@ -71,7 +71,7 @@ const JsonBody = Type.Object({
   ),
 });
 
-function routeSchema(summary: string, consumes: string, body: unknown) {
+function routeSchema(summary: string, consumes: string, body: TSchema): FastifySchema {
   return {
     tags: ['send'],
     summary,

@@ -96,10 +96,22 @@ export function initialMigration(flavor: MigrationFlavor): Migration {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addColumn('final_at', 'bigint')
         .execute();
-      await s.createIndex('messages_to_created').on('messages').columns(['to_number', 'created_at']).execute();
+      await s
+        .createIndex('messages_to_created')
+        .on('messages')
+        .columns(['to_number', 'created_at'])
+        .execute();
       await s.createIndex('messages_app_created').on('messages').columns(['app_id', 'created_at']).execute();
-      await s.createIndex('messages_template_created').on('messages').columns(['template_id', 'created_at']).execute();
-      await s.createIndex('messages_channel_created').on('messages').columns(['channel_number', 'created_at']).execute();
+      await s
+        .createIndex('messages_template_created')
+        .on('messages')
+        .columns(['template_id', 'created_at'])
+        .execute();
+      await s
+        .createIndex('messages_channel_created')
+        .on('messages')
+        .columns(['channel_number', 'created_at'])
+        .execute();
       await s.createIndex('messages_created').on('messages').column('created_at').execute();
 
       await s

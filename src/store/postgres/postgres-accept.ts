@@ -55,7 +55,13 @@ export async function writeAcceptedPg(db: Kysely<Database>, messages: NewMessage
       const id = ids.get(m.smsMsgId) as number;
       for (let seq = 1; seq <= m.total; seq++) parts.push({ message_id: id, seq, state: 'QUEUED' });
       queue.push({ message_id: id, due_at: m.createdAt });
-      events.push({ message_id: id, at: m.createdAt, kind: 'accepted', seq: null, detail: `{"total":${m.total}}` });
+      events.push({
+        message_id: id,
+        at: m.createdAt,
+        kind: 'accepted',
+        seq: null,
+        detail: `{"total":${m.total}}`,
+      });
     }
     await insertChunked(parts, (c) => trx.insertInto('message_parts').values(c).execute());
     await insertChunked(queue, (c) => trx.insertInto('queue').values(c).execute());

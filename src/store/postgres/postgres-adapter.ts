@@ -15,6 +15,7 @@ export interface PostgresAdapterOptions {
   url: string;
   /** Pool size (default 10). */
   poolSize?: number;
+  log?: (msg: string) => void;
 }
 
 const CAPABILITIES: EngineCapabilities = Object.freeze({
@@ -35,7 +36,9 @@ export class PostgresAdapter implements EngineAdapter {
 
   constructor(opts: PostgresAdapterOptions) {
     this.#url = opts.url;
-    this.db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(opts.url, opts.poolSize) }) });
+    this.db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: createPool(opts.url, opts.poolSize, opts.log) }),
+    });
   }
 
   writeAccepted(messages: NewMessage[]): Promise<void> {

@@ -21,7 +21,14 @@ export function withDefaultUser(url: string): string {
   return u.toString();
 }
 
-export function createPool(url: string, max = 10): pg.Pool {
+/**
+ * An idle pooled connection that the server closes (restart, `pg_terminate_backend`, a dropped
+ * database) emits `error` on the pool; without a listener that would crash the process. The pool
+ * discards the connection and opens a new one on demand, so logging is enough.
+ */
+export function createPool(url: string, max = 10, log: (msg: string) => void = () => {}): pg.Pool {
   // biome-ignore lint/suspicious/noExplicitAny: pg's CustomTypesConfig typing is narrower than its runtime contract.
-  return new pg.Pool({ connectionString: withDefaultUser(url), max, types: types as any });
+  const pool = new pg.Pool({ connectionString: withDefaultUser(url), max, types: types as any });
+  pool.on('error', (err) => log(`postgres idle connection closed: ${err.message}`));
+  return pool;
 }

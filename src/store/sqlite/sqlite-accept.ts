@@ -18,7 +18,9 @@ export function createAcceptWriter(db: BetterSqlite3.Database): AcceptWriter {
   );
   const insPart = db.prepare(`INSERT INTO message_parts (message_id, seq, state) VALUES (?, ?, 'QUEUED')`);
   const insQueue = db.prepare('INSERT INTO queue (message_id, due_at) VALUES (?, ?)');
-  const insEvent = db.prepare(`INSERT INTO events (message_id, at, kind, seq, detail) VALUES (?, ?, 'accepted', NULL, ?)`);
+  const insEvent = db.prepare(
+    `INSERT INTO events (message_id, at, kind, seq, detail) VALUES (?, ?, 'accepted', NULL, ?)`,
+  );
 
   const write = db.transaction((messages: NewMessage[]) => {
     for (const m of messages) {

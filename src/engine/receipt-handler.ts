@@ -1,0 +1,117 @@
+import { type DeliveryReceipt, normalizeMessageId } from '../smpp/receipt.js';
+import type { MsgIdType } from '../store/records.js';
+import type { ReceiptInput, Store } from '../store/store.js';
+import type { Logger } from './logger.js';
+
+/** Options of {@link ReceiptHandler}. */
+export interface ReceiptHandlerOptions {
+  /** How long the first receipt of a group waits for company. Default 2 ms. */
+  groupWindowMs?: number;
+  /** Receipts per store call at most. Default 500. */
+  maxGroup?: number;
+}
+
+interface Waiting {
+  input: ReceiptInput;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Delivery receipts → `store.applyReceipts`, group-committed.
+ *
+ * `handle()` resolves only after the transaction holding the receipt (part + message state +
+ * status-report outbox row) has committed; the SMPP session answers deliver_sm_resp then, so a
+ * crash before the commit makes the SMSC send the receipt again (ARCHITECTURE.md, durability).
+ * Receipts that arrive within `groupWindowMs` of each other share one transaction — at high
+ * receipt rates that is what keeps the database from being the limit.
+ *
+ * The carrier id is normalised with the connector's `msgIdType` (the dispatcher normalises the
+ * submit_sm_resp ids the same way), so hex/decimal/leading-zero/case differences still match,
+ * whichever bind of the connector the receipt arrives on.
+ */
+export class ReceiptHandler {
+  readonly #store: Store;
+  readonly #log: Logger;
+  readonly #clock: () => number;
+  readonly #windowMs: number;
+  readonly #maxGroup: number;
+  #waiting: Waiting[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #chain: Promise<void> = Promise.resolve();
+  #applied = 0;
+
+  constructor(deps: { store: Store; log: Logger; clock?: () => number; options?: ReceiptHandlerOptions }) {
+    this.#store = deps.store;
+    this.#log = deps.log;
+    this.#clock = deps.clock ?? Date.now;
+    this.#windowMs = deps.options?.groupWindowMs ?? 2;
+    this.#maxGroup = deps.options?.maxGroup ?? 500;
+  }
+
+  /**
+   * Records one receipt. Resolves after commit; rejects when the store write failed (the session
+   * should then answer with an error so the SMSC redelivers). A receipt without a message id, or
+   * an intermediate ENROUTE notification, changes nothing and resolves at once.
+   */
+  handle(connectorId: string, msgIdType: MsgIdType, receipt: DeliveryReceipt, raw: string): Promise<void> {
+    if (!receipt.message_id) {
+      this.#log.warn({ connectorId, raw }, 'receipt without a message id ignored');
+      return Promise.resolve();
+    }
+    const stat = (receipt.stat ?? 'UNKNOWN').toUpperCase();
+    if (stat === 'ENROUTE') return Promise.resolve();
+    const input: ReceiptInput = {
+      connectorId,
+      carrierMsgId: normalizeMessageId(receipt.message_id, msgIdType),
+      stat,
+      err: receipt.err ?? (receipt.network_error ? String(receipt.network_error.error_code) : null),
+      receivedAt: this.#clock(),
+      raw,
+    };
+    return new Promise<void>((resolve, reject) => {
+      this.#waiting.push({ input, resolve, reject });
+      if (this.#waiting.length >= this.#maxGroup) this.#flush();
+      else if (!this.#timer) this.#timer = setTimeout(() => this.#flush(), this.#windowMs);
+    });
+  }
+
+  /** Receipts committed since start. */
+  get applied(): number {
+    return this.#applied;
+  }
+
+  /** Waits for everything handed in so far to be committed (or failed). */
+  async drain(): Promise<void> {
+    this.#flush();
+    await this.#chain;
+  }
+
+  #flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const group = this.#waiting;
+    if (group.length === 0) return;
+    this.#waiting = [];
+    // One transaction at a time, in arrival order: a later receipt for the same part (ACCEPTD
+    // then DELIVRD) must not overtake an earlier one.
+    this.#chain = this.#chain.then(async () => {
+      try {
+        await this.#store.applyReceipts(group.map((w) => w.input));
+        this.#applied += group.length;
+        for (const w of group) w.resolve();
+      } catch (err) {
+        this.#log.error({ err, receipts: group.length }, 'applying receipts failed; the SMSC will redeliver');
+        for (const w of group) w.reject(err);
+      }
+    });
+  }
+}
+
+/** A short text for the timeline: the receipt text, or the TLVs it came from. */
+export function describeReceipt(r: DeliveryReceipt, text: string): string {
+  if (text.trim() !== '') return text;
+  return `receipted_message_id=${r.message_id ?? ''} message_state=${r.message_state ?? ''}${
+    r.network_error ? ` network_error=${r.network_error.network_type}:${r.network_error.error_code}` : ''
+  }`;
+}

@@ -40,9 +40,20 @@ const CarrierConnectorSchema = Type.Object(
     binds: Type.Optional(Type.Integer({ minimum: 1 })),
     window: Type.Optional(Type.Integer({ minimum: 1 })),
     tps: Type.Optional(Type.Integer({ minimum: 0 })),
-    concat: Type.Optional(Type.Union([Type.Literal('udh8'), Type.Literal('udh16'), Type.Literal('sar'), Type.Literal('payload')])),
-    textMode: Type.Optional(Type.Union([Type.Literal('gsm7'), Type.Literal('gsm7-packed'), Type.Literal('latin1')])),
-    msgIdType: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('hex'), Type.Literal('decimal'), Type.Literal('string')])),
+    concat: Type.Optional(
+      Type.Union([Type.Literal('udh8'), Type.Literal('udh16'), Type.Literal('sar'), Type.Literal('payload')]),
+    ),
+    textMode: Type.Optional(
+      Type.Union([Type.Literal('gsm7'), Type.Literal('gsm7-packed'), Type.Literal('latin1')]),
+    ),
+    msgIdType: Type.Optional(
+      Type.Union([
+        Type.Literal('auto'),
+        Type.Literal('hex'),
+        Type.Literal('decimal'),
+        Type.Literal('string'),
+      ]),
+    ),
     tls: Type.Optional(Type.Boolean()),
     enabled: Type.Optional(Type.Boolean()),
   },
@@ -154,7 +165,9 @@ export type ConfigOverrides = DeepPartial<Static<typeof ConfigSchema>> & {
   /** Path of a YAML/JSON config file; also `SWIFTLET_CONFIG`. */
   configFile?: string;
 };
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K];
+};
 
 /** What {@link loadConfig} generated on this start, so the caller can print it exactly once. */
 export interface LoadedConfig {
@@ -175,7 +188,14 @@ function defaults(): Record<string, unknown> {
     trustProxy: false,
     nodeId: `${hostname()}-${process.pid}`,
     logLevel: 'info',
-    engine: { claimBatch: 200, leaseMs: 30_000, pollMs: 20, receiptWindowMs: 72 * HOUR, retryBaseMs: 1000, maxAttempts: 10 },
+    engine: {
+      claimBatch: 200,
+      leaseMs: 30_000,
+      pollMs: 20,
+      receiptWindowMs: 72 * HOUR,
+      retryBaseMs: 1000,
+      maxAttempts: 10,
+    },
     webhooks: { timeoutMs: 5000, maxAgeMs: 72 * HOUR, allowPrivate: false, batchDelayMs: 1000 },
     simulator: { enabled: 'auto', receiptDelayMs: 200, port: 0 },
     frequency: { rules: DEFAULT_FREQUENCY_RULES.map((r) => ({ ...r })) },
@@ -243,7 +263,12 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     adminToken: envStr(env.SWIFTLET_ADMIN_TOKEN),
     secretKey: envStr(env.SWIFTLET_SECRET_KEY),
     bodyLimit: envInt(env.SWIFTLET_BODY_LIMIT, 'SWIFTLET_BODY_LIMIT'),
-    trustProxy: trust === undefined ? undefined : /^(true|false)$/i.test(trust) ? trust.toLowerCase() === 'true' : trust,
+    trustProxy:
+      trust === undefined
+        ? undefined
+        : /^(true|false)$/i.test(trust)
+          ? trust.toLowerCase() === 'true'
+          : trust,
     nodeId: envStr(env.SWIFTLET_NODE_ID),
     logLevel: envStr(env.SWIFTLET_LOG_LEVEL),
     consoleDir: envStr(env.SWIFTLET_CONSOLE_DIR),
@@ -252,7 +277,12 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
       allowLoopback: envBool(env.SWIFTLET_WEBHOOKS_ALLOW_LOOPBACK, 'SWIFTLET_WEBHOOKS_ALLOW_LOOPBACK'),
     },
     simulator: {
-      enabled: simEnabled === undefined ? undefined : simEnabled === 'auto' ? 'auto' : envBool(simEnabled, 'SWIFTLET_SIMULATOR'),
+      enabled:
+        simEnabled === undefined
+          ? undefined
+          : simEnabled === 'auto'
+            ? 'auto'
+            : envBool(simEnabled, 'SWIFTLET_SIMULATOR'),
     },
     frequency: { enabled: envBool(env.SWIFTLET_FREQUENCY, 'SWIFTLET_FREQUENCY') },
   };
@@ -282,7 +312,10 @@ function defaultConsoleDir(): string {
  *
  * @throws ConfigError listing every invalid key; fix the file/env/flag it names.
  */
-export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function loadConfig(
+  overrides: ConfigOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig {
   const { configFile: flagFile, ...flags } = overrides;
   const file = flagFile ?? envStr(env.SWIFTLET_CONFIG);
   let raw = defaults();

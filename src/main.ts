@@ -9,11 +9,11 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './api/build-app.js';
 import { type DemoInfo, demoSummary, provisionDemo } from './api/demo/provision-demo.js';
-import type { SimulatorHandle } from './api/manage/manage-deps.js';
 import { CONNECTOR_DEFAULTS } from './api/manage/carrier-routes.js';
+import type { SimulatorHandle } from './api/manage/manage-deps.js';
 import type { Config } from './config.js';
-import type { NewConnector, NewRoute } from './store/records.js';
 import { openStore } from './store/open-store.js';
+import type { NewConnector, NewRoute } from './store/records.js';
 import type { Store } from './store/store.js';
 
 export interface RunningServer {
@@ -101,13 +101,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
     let simulator: (SimulatorHandle & Stoppable) | undefined;
     const wantSimulator =
-      config.simulator.enabled === true || (config.simulator.enabled === 'auto' && (await store.listConnectors()).length === 0);
+      config.simulator.enabled === true ||
+      (config.simulator.enabled === 'auto' && (await store.listConnectors()).length === 0);
     if (wantSimulator) {
-      const mod = await optionalImport<{ startEmbeddedSimulator(d: unknown): Promise<SimulatorHandle & Stoppable> }>(
-        './simulator/embedded.js',
-        log,
-        'the embedded simulator',
-      );
+      const mod = await optionalImport<{
+        startEmbeddedSimulator(d: unknown): Promise<SimulatorHandle & Stoppable>;
+      }>('./simulator/embedded.js', log, 'the embedded simulator');
       if (mod) {
         try {
           simulator = await mod.startEmbeddedSimulator({ store, config, log });
@@ -119,11 +118,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     }
 
     let engine: ({ start(): void; status(): unknown } & Stoppable) | undefined;
-    const engineMod = await optionalImport<{ Engine: new (d: unknown) => { start(): void; status(): unknown } & Stoppable }>(
-      './engine/engine.js',
-      log,
-      'the delivery engine',
-    );
+    const engineMod = await optionalImport<{
+      Engine: new (d: unknown) => { start(): void; status(): unknown } & Stoppable;
+    }>('./engine/engine.js', log, 'the delivery engine');
     if (engineMod) engine = new engineMod.Engine({ store, config, log, nodeId: config.nodeId });
 
     app = await buildApp({ store, config, log, simulator, engine });
@@ -137,11 +134,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       engine.start();
       stoppers.unshift(engine);
     }
-    const webhookMod = await optionalImport<{ WebhookWorker: new (d: unknown) => { start(): void } & Stoppable }>(
-      './webhooks/webhook-worker.js',
-      log,
-      'the webhook worker',
-    );
+    const webhookMod = await optionalImport<{
+      WebhookWorker: new (d: unknown) => { start(): void } & Stoppable;
+    }>('./webhooks/webhook-worker.js', log, 'the webhook worker');
     if (webhookMod) {
       const worker = new webhookMod.WebhookWorker({ store, config, log, nodeId: config.nodeId });
       worker.start();
@@ -150,7 +145,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
     log.info({ url, store: store.kind, demo: config.demo }, 'swiftlet is listening');
     if (opts.adminTokenGenerated) {
-      print(`Admin token (saved in ${join(config.dataDir, 'admin-token')}; shown once):\n  ${config.adminToken}`);
+      print(
+        `Admin token (saved in ${join(config.dataDir, 'admin-token')}; shown once):\n  ${config.adminToken}`,
+      );
     }
     if (demo) print(demoSummary(demo.demo, url, config.dataDir));
 
@@ -164,7 +161,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       close() {
         closing ??= (async () => {
           await (app as FastifyInstance).close();
-          for (const s of stoppers) await Promise.resolve(s.stop()).catch((err) => log.warn({ err }, 'stop failed'));
+          for (const s of stoppers)
+            await Promise.resolve(s.stop()).catch((err) => log.warn({ err }, 'stop failed'));
           await store.close();
         })();
         return closing;

@@ -4,8 +4,8 @@
  * listens (tests use `app.inject()`; `main.ts` calls `listen`).
  */
 import { existsSync } from 'node:fs';
-import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { NonceReplayGuard } from '../auth/nonce-replay-guard.js';
 import type { Config } from '../config.js';
@@ -15,7 +15,7 @@ import { errorPayload } from './manage/http-error.js';
 import type { SimulatorHandle } from './manage/manage-deps.js';
 import { managePlugin } from './manage/manage-plugin.js';
 import { createMetrics } from './metrics.js';
-import { SEND_CONTENT_TYPE, errorBody } from './send/build-response.js';
+import { errorBody, SEND_CONTENT_TYPE } from './send/build-response.js';
 import { sendRoutes } from './send/send-routes.js';
 
 export interface BuildAppDeps {
@@ -66,8 +66,18 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
       },
       components: {
         securitySchemes: {
-          wsse: { type: 'apiKey', in: 'header', name: 'X-WSSE', description: 'X-WSSE UsernameToken (with Authorization: WSSE …)' },
-          aksk: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…' },
+          wsse: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-WSSE',
+            description: 'X-WSSE UsernameToken (with Authorization: WSSE …)',
+          },
+          aksk: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description: 'SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…',
+          },
           bearer: { type: 'http', scheme: 'bearer' },
         },
       },
@@ -96,7 +106,9 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
       await store.ping();
       const migrations = await store.migrationStatus();
       const ready = migrations.applied >= migrations.known;
-      return res.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', store: store.kind, migrations });
+      return res
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not-ready', store: store.kind, migrations });
     } catch (err) {
       return res.code(503).send({ status: 'not-ready', store: store.kind, error: (err as Error).message });
     }
@@ -106,7 +118,9 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
     return metrics.registry.metrics();
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/docs', { schema: { hide: true } }, async (_req, res) => res.type('text/html; charset=utf-8').send(DOCS_HTML));
+  app.get('/docs', { schema: { hide: true } }, async (_req, res) =>
+    res.type('text/html; charset=utf-8').send(DOCS_HTML),
+  );
 
   if (existsSync(config.consoleDir)) {
     await app.register(fastifyStatic, { root: config.consoleDir, prefix: '/console/', redirect: true });
@@ -114,14 +128,22 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
   }
 
   app.setNotFoundHandler((req, res) => {
-    if (req.url.startsWith('/api/')) return res.code(404).send(errorPayload('NOT_FOUND', `no route ${req.method} ${req.url}`));
+    if (req.url.startsWith('/api/'))
+      return res.code(404).send(errorPayload('NOT_FOUND', `no route ${req.method} ${req.url}`));
     return res.code(404).type(SEND_CONTENT_TYPE).send(errorBody('E000503'));
   });
   app.setErrorHandler((err: { statusCode?: number; message?: string }, req, res) => {
-    const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    const status =
+      err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
-    if (req.url.startsWith('/api/')) return res.code(status).send(errorPayload(status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED', err.message ?? 'error'));
-    return res.code(status).type(SEND_CONTENT_TYPE).send(errorBody(status === 413 ? 'E000503' : 'E000000'));
+    if (req.url.startsWith('/api/'))
+      return res
+        .code(status)
+        .send(errorPayload(status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED', err.message ?? 'error'));
+    return res
+      .code(status)
+      .type(SEND_CONTENT_TYPE)
+      .send(errorBody(status === 413 ? 'E000503' : 'E000000'));
   });
 
   await app.ready();

@@ -2,7 +2,7 @@
  * Prometheus metrics of one app instance. A registry per instance (not prom-client's global one)
  * so several apps in one process — tests, or api + simulator — never clash.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from '../store/store.js';
 
 export interface ApiMetrics {

@@ -6,8 +6,8 @@
 import { Command, CommanderError } from 'commander';
 import { SmsClient } from '../client/sms-client.js';
 import { API_CODES } from '../domain/api-codes.js';
-import { STATUS_CODES, describeStatus } from '../domain/status-codes.js';
-import { CliApiError, CliUsageError, ManageClient } from './manage-client.js';
+import { describeStatus, STATUS_CODES } from '../domain/status-codes.js';
+import { CliApiError, CliUsageError, type ConnOptions, ManageClient } from './manage-client.js';
 import { conn, registerManageCommands } from './manage-commands.js';
 import { emit, record, table } from './output.js';
 
@@ -33,19 +33,23 @@ function buildProgram(): Command {
       const { loadConfig } = await import('../config.js');
       const { startServer, installShutdownHandlers } = await import('../main.js');
       const port = o.port === undefined ? undefined : Number(o.port);
-      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new CliUsageError('--port must be 0-65535');
+      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+        throw new CliUsageError('--port must be 0-65535');
       const db = o.database as string | undefined;
       const loaded = loadConfig({
         configFile: o.config as string | undefined,
         port,
         host: o.host as string | undefined,
         dataDir: o.data as string | undefined,
-        databaseUrl: db === undefined ? undefined : /^(postgres(ql)?|sqlite):/i.test(db) ? db : `sqlite:${db}`,
+        databaseUrl:
+          db === undefined ? undefined : /^(postgres(ql)?|sqlite):/i.test(db) ? db : `sqlite:${db}`,
         demo: o.demo as boolean | undefined,
       });
       const server = await startServer(loaded.config, { adminTokenGenerated: loaded.adminTokenGenerated });
       installShutdownHandlers(server);
-      process.stdout.write(`Swiftlet listening on ${server.url} (console: ${server.url}/console/, API docs: ${server.url}/docs)\n`);
+      process.stdout.write(
+        `Swiftlet listening on ${server.url} (console: ${server.url}/console/, API docs: ${server.url}/docs)\n`,
+      );
     });
 
   program
@@ -75,7 +79,11 @@ function buildProgram(): Command {
         if (!Array.isArray(params)) throw new CliUsageError('--params must be a JSON array');
       }
       const client = new SmsClient({
-        endpoint: ((o.url as string | undefined) ?? process.env.SWIFTLET_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
+        endpoint: (
+          (o.url as string | undefined) ??
+          process.env.SWIFTLET_URL ??
+          'http://127.0.0.1:8080'
+        ).replace(/\/+$/, ''),
         appKey: o.appKey as string,
         appSecret: o.appSecret as string,
         auth: o.auth,
@@ -91,12 +99,28 @@ function buildProgram(): Command {
           signature: o.signature as string | undefined,
           extend: o.extend as string | undefined,
         });
-        emit(o.json, res, () => `${res.code} ${res.description}\n${table((res.result ?? []) as never, ['smsMsgId', 'originTo', 'status', 'total', 'countryId'])}`);
+        emit(
+          o.json,
+          res,
+          () =>
+            `${res.code} ${res.description}\n${table((res.result ?? []) as never, ['smsMsgId', 'originTo', 'status', 'total', 'countryId'])}`,
+        );
         if (res.code !== '000000') process.exitCode = 1;
       } catch (err) {
-        const e = err as { code?: string; description?: string; suggestion?: string; body?: unknown; name?: string; message: string };
+        const e = err as {
+          code?: string;
+          description?: string;
+          suggestion?: string;
+          body?: unknown;
+          name?: string;
+          message: string;
+        };
         if (e.name === 'SmsApiError') {
-          emit(o.json, e.body, () => `${e.code} ${e.description}${e.suggestion ? `\n  ${e.suggestion}` : ''}`);
+          emit(
+            o.json,
+            e.body,
+            () => `${e.code} ${e.description}${e.suggestion ? `\n  ${e.suggestion}` : ''}`,
+          );
           process.exitCode = 1;
           return;
         }
@@ -115,14 +139,28 @@ function buildProgram(): Command {
       if (code === undefined) {
         const all = { api: Object.values(API_CODES), status: Object.values(STATUS_CODES) };
         emit(o.json, all, () =>
-          ['API codes:', table(all.api as never, ['code', 'http', 'description']), '', 'Status codes:', table(all.status as never, ['code', 'source', 'description'])].join('\n'),
+          [
+            'API codes:',
+            table(all.api as never, ['code', 'http', 'description']),
+            '',
+            'Status codes:',
+            table(all.status as never, ['code', 'source', 'description']),
+          ].join('\n'),
         );
         return;
       }
-      const info = Object.hasOwn(API_CODES, code) ? { kind: 'api', ...API_CODES[code] } : Object.hasOwn(STATUS_CODES, code) ? { kind: 'status', ...STATUS_CODES[code] } : undefined;
+      const info = Object.hasOwn(API_CODES, code)
+        ? { kind: 'api', ...API_CODES[code] }
+        : Object.hasOwn(STATUS_CODES, code)
+          ? { kind: 'status', ...STATUS_CODES[code] }
+          : undefined;
       if (!info) {
         const guess = { kind: 'status', ...describeStatus(code), known: false };
-        emit(o.json, guess, () => `${code}: not in Swiftlet's catalogues.\n${guess.description}\n${guess.suggestion}`);
+        emit(
+          o.json,
+          guess,
+          () => `${code}: not in Swiftlet's catalogues.\n${guess.description}\n${guess.suggestion}`,
+        );
         process.exitCode = 1;
         return;
       }
@@ -140,7 +178,11 @@ function buildProgram(): Command {
       try {
         mod = await import('../simulator/cli.js' as string);
       } catch (err) {
-        throw new CliApiError(`the simulator is not available in this build: ${(err as Error).message}`, 'UNAVAILABLE', 0);
+        throw new CliApiError(
+          `the simulator is not available in this build: ${(err as Error).message}`,
+          'UNAVAILABLE',
+          0,
+        );
       }
       await mod.runStandaloneSimulator({ port: Number(o.port), host: o.host as string });
     });
@@ -152,7 +194,11 @@ function buildProgram(): Command {
       .requiredOption('--to <number>', 'channel number (+ extension)')
       .requiredOption('--text <text>'),
   ).action(async (o: Opts) => {
-    const res = await new ManageClient(o).request<Record<string, unknown>>('POST', '/simulator/mo', { from: o.from, to: o.to, text: o.text });
+    const res = await new ManageClient(o as ConnOptions).request<Record<string, unknown>>(
+      'POST',
+      '/simulator/mo',
+      { from: o.from, to: o.to, text: o.text },
+    );
     emit(o.json, res, () => 'MO injected.');
   });
 
@@ -173,7 +219,12 @@ export async function runCli(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      )
+        return 0;
       return 2;
     }
     if (err instanceof CliUsageError) {
@@ -194,9 +245,10 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-const isMain = process.argv[1] !== undefined && /swiftlet(\.mjs)?$|cli[\\/]main\.(ts|js)$/.test(process.argv[1]);
+const isMain =
+  process.argv[1] !== undefined && /swiftlet(\.mjs)?$|cli[\\/]main\.(ts|js)$/.test(process.argv[1]);
 if (isMain) {
-  const code = await runCli(process.argv);
-  // `serve` keeps the process alive through its server; every other command exits now.
-  if (code !== 0 || !process.argv.slice(2).includes('serve')) process.exit(code);
+  // Set the code and let the event loop drain (process.exit could cut piped stdout short);
+  // `serve` and `simulator` stay alive through their servers.
+  process.exitCode = await runCli(process.argv);
 }

@@ -42,7 +42,9 @@ export function resolveToken(o: ConnOptions): string {
   if (process.env.SWIFTLET_ADMIN_TOKEN) return process.env.SWIFTLET_ADMIN_TOKEN;
   const file = join(resolve(o.data ?? process.env.SWIFTLET_DATA_DIR ?? './data'), 'admin-token');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  throw new CliUsageError(`no admin token: pass --token, set SWIFTLET_ADMIN_TOKEN, or point --data at the server's data directory (looked for ${file})`);
+  throw new CliUsageError(
+    `no admin token: pass --token, set SWIFTLET_ADMIN_TOKEN, or point --data at the server's data directory (looked for ${file})`,
+  );
 }
 
 export class ManageClient {
@@ -54,7 +56,12 @@ export class ManageClient {
   }
 
   /** @throws CliApiError on a non-2xx answer or when the server cannot be reached. */
-  async request<T = unknown>(method: string, path: string, body?: unknown, query?: Record<string, string | number | undefined>): Promise<T> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Record<string, string | number | undefined>,
+  ): Promise<T> {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') qs.set(k, String(v));
     const url = `${this.#base}/api/v1${path}${qs.size > 0 ? `?${qs}` : ''}`;
@@ -62,11 +69,18 @@ export class ManageClient {
     try {
       res = await fetch(url, {
         method,
-        headers: { authorization: `Bearer ${this.#token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${this.#token}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
     } catch (err) {
-      throw new CliApiError(`cannot reach ${this.#base}: ${(err as Error).cause ?? (err as Error).message}`, 'UNREACHABLE', 0);
+      throw new CliApiError(
+        `cannot reach ${this.#base}: ${(err as Error).cause ?? (err as Error).message}`,
+        'UNREACHABLE',
+        0,
+      );
     }
     const text = await res.text();
     let json: unknown;
@@ -78,7 +92,12 @@ export class ManageClient {
     if (!res.ok) {
       const e = (json as { error?: { code?: string; message?: string; details?: string[] } })?.error;
       const details = e?.details?.length ? `\n  ${e.details.join('\n  ')}` : '';
-      throw new CliApiError(`${e?.code ?? res.status}: ${e?.message ?? text}${details}`, e?.code ?? String(res.status), res.status, json);
+      throw new CliApiError(
+        `${e?.code ?? res.status}: ${e?.message ?? text}${details}`,
+        e?.code ?? String(res.status),
+        res.status,
+        json,
+      );
     }
     return json as T;
   }

@@ -48,14 +48,26 @@ export function registerManageCommands(program: Command): void {
       .option('--ip-allow <list>', 'comma-separated addresses/CIDRs'),
   ).action(async (o: Opts) => {
     if (o.region !== 'cn' && o.region !== 'intl') throw new CliUsageError('--region must be cn or intl');
-    const body = { name: o.name, region: o.region, uplinkUrl: o.uplinkUrl, batchReportUrl: o.batchReportUrl, ipAllowList: ipList(o.ipAllow) };
+    const body = {
+      name: o.name,
+      region: o.region,
+      uplinkUrl: o.uplinkUrl,
+      batchReportUrl: o.batchReportUrl,
+      ipAllowList: ipList(o.ipAllow),
+    };
     showOne(o, await new ManageClient(o).request<Obj>('POST', '/apps', body));
   });
-  conn(app.command('list').description('list applications').option('--limit <n>', 'page size', '50')).action(async (o: Opts) =>
-    showList(o, await new ManageClient(o).request<Page<Obj>>('GET', '/apps', undefined, { limit: o.limit as string }), APP_COLS),
+  conn(app.command('list').description('list applications').option('--limit <n>', 'page size', '50')).action(
+    async (o: Opts) =>
+      showList(
+        o,
+        await new ManageClient(o).request<Page<Obj>>('GET', '/apps', undefined, { limit: o.limit as string }),
+        APP_COLS,
+      ),
   );
-  conn(app.command('show').description('show an application (id or app key)').argument('<app>')).action(async (id: string, o: Opts) =>
-    showOne(o, await new ManageClient(o).request<Obj>('GET', `/apps/${encodeURIComponent(id)}`)),
+  conn(app.command('show').description('show an application (id or app key)').argument('<app>')).action(
+    async (id: string, o: Opts) =>
+      showOne(o, await new ManageClient(o).request<Obj>('GET', `/apps/${encodeURIComponent(id)}`)),
   );
   conn(
     app
@@ -70,13 +82,18 @@ export function registerManageCommands(program: Command): void {
     const body: Obj = {};
     if (o.name !== undefined) body.name = o.name;
     if (o.uplinkUrl !== undefined) body.uplinkUrl = o.uplinkUrl === '' ? null : o.uplinkUrl;
-    if (o.batchReportUrl !== undefined) body.batchReportUrl = o.batchReportUrl === '' ? null : o.batchReportUrl;
+    if (o.batchReportUrl !== undefined)
+      body.batchReportUrl = o.batchReportUrl === '' ? null : o.batchReportUrl;
     if (o.ipAllow !== undefined) body.ipAllowList = ipList(o.ipAllow);
     showOne(o, await new ManageClient(o).request<Obj>('PATCH', `/apps/${encodeURIComponent(id)}`, body));
   });
   for (const action of ['freeze', 'unfreeze']) {
-    conn(app.command(action).description(`${action} an application`).argument('<app>')).action(async (id: string, o: Opts) =>
-      showOne(o, await new ManageClient(o).request<Obj>('POST', `/apps/${encodeURIComponent(id)}/${action}`)),
+    conn(app.command(action).description(`${action} an application`).argument('<app>')).action(
+      async (id: string, o: Opts) =>
+        showOne(
+          o,
+          await new ManageClient(o).request<Obj>('POST', `/apps/${encodeURIComponent(id)}/${action}`),
+        ),
     );
   }
 
@@ -89,21 +106,55 @@ export function registerManageCommands(program: Command): void {
       .requiredOption('--name <name>')
       .requiredOption('--type <type>', 'VERIFY_CODE_TYPE | NOTIFY_TYPE | PROMOTION_TYPE'),
   ).action(async (o: Opts) => {
-    const s = await new ManageClient(o).request<Obj>('POST', '/signatures', { app: o.app, name: o.name, type: o.type });
+    const s = await new ManageClient(o).request<Obj>('POST', '/signatures', {
+      app: o.app,
+      name: o.name,
+      type: o.type,
+    });
     showOne(o, s);
   });
-  conn(sig.command('list').description('list signatures').option('--app <app>').option('--status <status>').option('--limit <n>', 'page size', '50')).action(
-    async (o: Opts) =>
-      showList(o, await new ManageClient(o).request<Page<Obj>>('GET', '/signatures', undefined, { app: o.app as string, status: o.status as string, limit: o.limit as string }), SIG_COLS),
+  conn(
+    sig
+      .command('list')
+      .description('list signatures')
+      .option('--app <app>')
+      .option('--status <status>')
+      .option('--limit <n>', 'page size', '50'),
+  ).action(async (o: Opts) =>
+    showList(
+      o,
+      await new ManageClient(o).request<Page<Obj>>('GET', '/signatures', undefined, {
+        app: o.app as string,
+        status: o.status as string,
+        limit: o.limit as string,
+      }),
+      SIG_COLS,
+    ),
   );
-  conn(sig.command('show').argument('<id>').description('show a signature')).action(async (id: string, o: Opts) =>
-    showOne(o, await new ManageClient(o).request<Obj>('GET', `/signatures/${encodeURIComponent(id)}`)),
+  conn(sig.command('show').argument('<id>').description('show a signature')).action(
+    async (id: string, o: Opts) =>
+      showOne(o, await new ManageClient(o).request<Obj>('GET', `/signatures/${encodeURIComponent(id)}`)),
   );
-  conn(sig.command('approve').argument('<id>').description('approve (allocates the channel number)')).action(async (id: string, o: Opts) =>
-    showOne(o, await new ManageClient(o).request<Obj>('POST', `/signatures/${encodeURIComponent(id)}/approve`)),
+  conn(sig.command('approve').argument('<id>').description('approve (allocates the channel number)')).action(
+    async (id: string, o: Opts) =>
+      showOne(
+        o,
+        await new ManageClient(o).request<Obj>('POST', `/signatures/${encodeURIComponent(id)}/approve`),
+      ),
   );
-  conn(sig.command('reject').argument('<id>').requiredOption('--reason <text>').description('reject with a reason')).action(async (id: string, o: Opts) =>
-    showOne(o, await new ManageClient(o).request<Obj>('POST', `/signatures/${encodeURIComponent(id)}/reject`, { reason: o.reason })),
+  conn(
+    sig
+      .command('reject')
+      .argument('<id>')
+      .requiredOption('--reason <text>')
+      .description('reject with a reason'),
+  ).action(async (id: string, o: Opts) =>
+    showOne(
+      o,
+      await new ManageClient(o).request<Obj>('POST', `/signatures/${encodeURIComponent(id)}/reject`, {
+        reason: o.reason,
+      }),
+    ),
   );
 
   const tpl = program.command('template').description('manage templates');
@@ -137,18 +188,48 @@ export function registerManageCommands(program: Command): void {
     const t = await new ManageClient(o).request<Obj>('POST', '/templates', body);
     showOne(o, { templateId: t.id, ...t });
   });
-  conn(tpl.command('list').description('list templates').option('--app <app>').option('--status <status>').option('--limit <n>', 'page size', '50')).action(
-    async (o: Opts) =>
-      showList(o, await new ManageClient(o).request<Page<Obj>>('GET', '/templates', undefined, { app: o.app as string, status: o.status as string, limit: o.limit as string }), TPL_COLS),
+  conn(
+    tpl
+      .command('list')
+      .description('list templates')
+      .option('--app <app>')
+      .option('--status <status>')
+      .option('--limit <n>', 'page size', '50'),
+  ).action(async (o: Opts) =>
+    showList(
+      o,
+      await new ManageClient(o).request<Page<Obj>>('GET', '/templates', undefined, {
+        app: o.app as string,
+        status: o.status as string,
+        limit: o.limit as string,
+      }),
+      TPL_COLS,
+    ),
   );
-  conn(tpl.command('show').argument('<id>').description('show a template')).action(async (id: string, o: Opts) =>
-    showOne(o, await new ManageClient(o).request<Obj>('GET', `/templates/${encodeURIComponent(id)}`)),
+  conn(tpl.command('show').argument('<id>').description('show a template')).action(
+    async (id: string, o: Opts) =>
+      showOne(o, await new ManageClient(o).request<Obj>('GET', `/templates/${encodeURIComponent(id)}`)),
   );
-  conn(tpl.command('approve').argument('<id>').description('approve (becomes active)')).action(async (id: string, o: Opts) =>
-    showOne(o, await new ManageClient(o).request<Obj>('POST', `/templates/${encodeURIComponent(id)}/approve`)),
+  conn(tpl.command('approve').argument('<id>').description('approve (becomes active)')).action(
+    async (id: string, o: Opts) =>
+      showOne(
+        o,
+        await new ManageClient(o).request<Obj>('POST', `/templates/${encodeURIComponent(id)}/approve`),
+      ),
   );
-  conn(tpl.command('reject').argument('<id>').requiredOption('--reason <text>').description('reject with a reason')).action(async (id: string, o: Opts) =>
-    showOne(o, await new ManageClient(o).request<Obj>('POST', `/templates/${encodeURIComponent(id)}/reject`, { reason: o.reason })),
+  conn(
+    tpl
+      .command('reject')
+      .argument('<id>')
+      .requiredOption('--reason <text>')
+      .description('reject with a reason'),
+  ).action(async (id: string, o: Opts) =>
+    showOne(
+      o,
+      await new ManageClient(o).request<Obj>('POST', `/templates/${encodeURIComponent(id)}/reject`, {
+        reason: o.reason,
+      }),
+    ),
   );
 
   conn(
@@ -165,7 +246,10 @@ export function registerManageCommands(program: Command): void {
   ).action(async (o: Opts) => {
     const client = new ManageClient(o);
     if (o.id) {
-      const d = await client.request<{ message: Obj; parts: Obj[]; events: Obj[] }>('GET', `/messages/${encodeURIComponent(o.id as string)}`);
+      const d = await client.request<{ message: Obj; parts: Obj[]; events: Obj[] }>(
+        'GET',
+        `/messages/${encodeURIComponent(o.id as string)}`,
+      );
       emit(o.json, d, () =>
         [
           record(d.message),
@@ -191,7 +275,11 @@ export function registerManageCommands(program: Command): void {
   });
 
   const hooks = program.command('webhooks').description('status-report and uplink pushes');
-  conn(hooks.command('redeliver').argument('<id>').description('queue a push again, due now')).action(async (id: string, o: Opts) =>
-    showOne(o, await new ManageClient(o).request<Obj>('POST', `/pushes/${encodeURIComponent(id)}/redeliver`)),
+  conn(hooks.command('redeliver').argument('<id>').description('queue a push again, due now')).action(
+    async (id: string, o: Opts) =>
+      showOne(
+        o,
+        await new ManageClient(o).request<Obj>('POST', `/pushes/${encodeURIComponent(id)}/redeliver`),
+      ),
   );
 }

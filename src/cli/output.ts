@@ -10,7 +10,11 @@ function cell(v: unknown): string {
 export function table(rows: Array<Record<string, unknown>>, columns: string[]): string {
   const data = rows.map((r) => columns.map((c) => cell(r[c])));
   const widths = columns.map((c, i) => Math.max(c.length, ...data.map((d) => [...d[i]].length)));
-  const line = (cells: string[]) => cells.map((s, i) => s + ' '.repeat(widths[i] - [...s].length)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((s, i) => s + ' '.repeat(widths[i] - [...s].length))
+      .join('  ')
+      .trimEnd();
   return [line(columns), ...data.map(line)].join('\n');
 }
 

@@ -118,13 +118,16 @@ export class ConnectorManager implements LinkDirectory {
 
   async #refresh(): Promise<void> {
     try {
-      const [connectors, routes] = await Promise.all([this.#store.listConnectors(), this.#store.listRoutes()]);
+      const [connectors, routes] = await Promise.all([
+        this.#store.listConnectors(),
+        this.#store.listRoutes(),
+      ]);
       this.#connectors = new Map(connectors.map((c) => [c.id, c]));
       this.#router = new Router(routes);
       for (const id of [...this.#entries.keys()]) {
         const c = this.#connectors.get(id);
         const e = this.#entries.get(id) as Entry;
-        if (!c || !c.enabled || c.updatedAt !== e.connector.updatedAt) await this.#drop(id);
+        if (!c?.enabled || c.updatedAt !== e.connector.updatedAt) await this.#drop(id);
       }
       if (!this.#running) return;
       for (const c of connectors) if (c.enabled) await this.#hold(c);
@@ -138,7 +141,8 @@ export class ConnectorManager implements LinkDirectory {
     const now = this.#clock();
     const slots: number[] = [];
     for (let n = 0; n < Math.max(0, c.binds); n++) {
-      if (await this.#store.acquireLease(`bind:${c.id}:${n}`, this.#nodeId, this.#leaseMs, now)) slots.push(n);
+      if (await this.#store.acquireLease(`bind:${c.id}:${n}`, this.#nodeId, this.#leaseMs, now))
+        slots.push(n);
     }
     const e = this.#entries.get(c.id);
     if (!e) {
@@ -148,11 +152,15 @@ export class ConnectorManager implements LinkDirectory {
       return;
     }
     if (e.slots.length !== slots.length) {
-      this.#log.info({ connectorId: c.id, from: e.slots.length, to: slots.length }, 'connector bind slots changed');
+      this.#log.info(
+        { connectorId: c.id, from: e.slots.length, to: slots.length },
+        'connector bind slots changed',
+      );
       e.link.setSessions?.(slots.length);
     }
     // Slots beyond `binds` (the connector was reduced) are released.
-    for (const n of e.slots) if (n >= c.binds) await this.#store.releaseLease(`bind:${c.id}:${n}`, this.#nodeId);
+    for (const n of e.slots)
+      if (n >= c.binds) await this.#store.releaseLease(`bind:${c.id}:${n}`, this.#nodeId);
     e.slots = slots;
   }
 
@@ -165,7 +173,8 @@ export class ConnectorManager implements LinkDirectory {
     } catch (err) {
       this.#log.warn({ err, connectorId: id }, 'closing connector link failed');
     }
-    for (const n of e.slots) await this.#store.releaseLease(`bind:${id}:${n}`, this.#nodeId).catch(() => undefined);
+    for (const n of e.slots)
+      await this.#store.releaseLease(`bind:${id}:${n}`, this.#nodeId).catch(() => undefined);
     this.#log.info({ connectorId: id }, 'connector link closed');
   }
 }

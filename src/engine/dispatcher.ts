@@ -104,7 +104,14 @@ export class Dispatcher {
   #ticking: Promise<void> | null = null;
   #running = false;
   #wake = false;
-  readonly #counters: DispatchCounters = { submitted: 0, rejected: 0, requeued: 0, failed: 0, intercepted: 0, noRoute: 0 };
+  readonly #counters: DispatchCounters = {
+    submitted: 0,
+    rejected: 0,
+    requeued: 0,
+    failed: 0,
+    intercepted: 0,
+    noRoute: 0,
+  };
 
   constructor(deps: {
     store: Store;
@@ -148,7 +155,8 @@ export class Dispatcher {
     this.#timer = null;
     await this.#ticking;
     const now = this.#clock();
-    for (const h of this.#held) this.#requeues.push({ messageId: h.claimed.message.id, dueAt: now, reason: 'shutdown' });
+    for (const h of this.#held)
+      this.#requeues.push({ messageId: h.claimed.message.id, dueAt: now, reason: 'shutdown' });
     this.#held = [];
     while (this.#inFlightHeld.size > 0) await new Promise((r) => setTimeout(r, 5));
     await this.#flush();
@@ -156,7 +164,11 @@ export class Dispatcher {
 
   /** Live numbers for the engine status. */
   status(): DispatcherStatus {
-    return { held: this.#held.length, inFlight: Object.fromEntries(this.#inFlight), counters: { ...this.#counters } };
+    return {
+      held: this.#held.length,
+      inFlight: Object.fromEntries(this.#inFlight),
+      counters: { ...this.#counters },
+    };
   }
 
   #schedule(delayMs: number): void {
@@ -304,7 +316,12 @@ export class Dispatcher {
     this.#inFlightHeld.set(id, h);
     void link
       .submit(h.claimed)
-      .catch((err: unknown): SubmitResult => ({ kind: 'retry', reason: `link error: ${(err as Error)?.message ?? err}` }))
+      .catch(
+        (err: unknown): SubmitResult => ({
+          kind: 'retry',
+          reason: `link error: ${(err as Error)?.message ?? err}`,
+        }),
+      )
       .then((result) => {
         this.#inFlight.set(connectorId, (this.#inFlight.get(connectorId) ?? 1) - 1);
         this.#inFlightHeld.delete(id);
@@ -363,7 +380,10 @@ export class Dispatcher {
   }
 
   #requeue(h: Held, now: number, reason: string): void {
-    const step = Math.min(MAX_RETRY_STEP_MS, this.#o.retryBaseMs * 2 ** Math.min(h.claimed.message.attempts, 20));
+    const step = Math.min(
+      MAX_RETRY_STEP_MS,
+      this.#o.retryBaseMs * 2 ** Math.min(h.claimed.message.attempts, 20),
+    );
     const delay = Math.round(step / 2 + this.#random() * (step / 2));
     this.#counters.requeued++;
     this.#requeues.push({ messageId: h.claimed.message.id, dueAt: now + delay, reason });
@@ -406,15 +426,30 @@ export class Dispatcher {
       // Each write is its own transaction; on failure the messages keep their leases and are
       // claimed again when those run out (at-least-once).
       await Promise.all([
-        submits.length > 0 ? this.#store.recordSubmits(submits).catch((err) => this.#writeFailed('recordSubmits', err, submits.length)) : null,
-        finals.length > 0 ? this.#store.finalizeMessages(finals).catch((err) => this.#writeFailed('finalizeMessages', err, finals.length)) : null,
-        requeues.length > 0 ? this.#store.requeueMessages(requeues).catch((err) => this.#writeFailed('requeueMessages', err, requeues.length)) : null,
+        submits.length > 0
+          ? this.#store
+              .recordSubmits(submits)
+              .catch((err) => this.#writeFailed('recordSubmits', err, submits.length))
+          : null,
+        finals.length > 0
+          ? this.#store
+              .finalizeMessages(finals)
+              .catch((err) => this.#writeFailed('finalizeMessages', err, finals.length))
+          : null,
+        requeues.length > 0
+          ? this.#store
+              .requeueMessages(requeues)
+              .catch((err) => this.#writeFailed('requeueMessages', err, requeues.length))
+          : null,
       ]);
     });
     return this.#flushing;
   }
 
   #writeFailed(what: string, err: unknown, rows: number): void {
-    this.#log.error({ err, rows }, `dispatcher: ${what} failed; messages will be reclaimed after their lease`);
+    this.#log.error(
+      { err, rows },
+      `dispatcher: ${what} failed; messages will be reclaimed after their lease`,
+    );
   }
 }

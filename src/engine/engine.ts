@@ -118,7 +118,10 @@ export class Engine {
     this.#dispatcher = new Dispatcher({
       store,
       directory: this.#manager,
-      interceptor: new Interceptor(store, { frequency: config.frequency, keywords: config.interception?.keywords }),
+      interceptor: new Interceptor(store, {
+        frequency: config.frequency,
+        keywords: config.interception?.keywords,
+      }),
       log,
       nodeId,
       clock: deps.clock,

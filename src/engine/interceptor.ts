@@ -56,7 +56,9 @@ export class Interceptor {
   }
 
   /** Splits a batch into messages to send and the final outcomes of the intercepted ones. */
-  async screen(batch: ClaimedMessage[]): Promise<{ admitted: ClaimedMessage[]; intercepted: FinalOutcome[] }> {
+  async screen(
+    batch: ClaimedMessage[],
+  ): Promise<{ admitted: ClaimedMessage[]; intercepted: FinalOutcome[] }> {
     const admitted: ClaimedMessage[] = [];
     const intercepted: FinalOutcome[] = [];
     if (batch.length === 0) return { admitted, intercepted };
@@ -67,7 +69,14 @@ export class Interceptor {
     for (const c of batch) {
       const m = c.message;
       const reject = (statusCode: string, detail: Record<string, unknown>) =>
-        intercepted.push({ messageId: m.id, state: 'REJECTED', statusCode, source: '3', eventKind: 'intercepted', detail });
+        intercepted.push({
+          messageId: m.id,
+          state: 'REJECTED',
+          statusCode,
+          source: '3',
+          eventKind: 'intercepted',
+          detail,
+        });
 
       const scopes = blocked.get(`${m.appId}\n${m.to}`);
       if (scopes && (scopes.has('all') || (scopes.has('promotion') && m.templateType === 'PROMOTION_TYPE'))) {
@@ -81,11 +90,17 @@ export class Interceptor {
       }
       if (history) {
         const h = history.get(m.to) ?? [];
-        // Earlier sends only: the message itself and those created after it are in the history too.
-        const before = h.filter((e) => e.at < m.createdAt || (e.at === m.createdAt && e.admitted));
+        // Earlier sends only: the message itself and those created after it are in the history
+        // too. Rows created before it come from the store; a same-instant message of this batch
+        // admitted before it is added below (`admitted`), so it is counted exactly once.
+        const before = h.filter((e) => (e.admitted ? e.at === m.createdAt : e.at < m.createdAt));
         const verdict = checkFrequency(before, m.createdAt, m.contentHash, this.#opts.frequency.rules);
         if (!verdict.ok) {
-          reject(verdict.rule.code, { rule: 'frequency', windowMs: verdict.rule.windowMs, max: verdict.rule.max });
+          reject(verdict.rule.code, {
+            rule: 'frequency',
+            windowMs: verdict.rule.windowMs,
+            max: verdict.rule.max,
+          });
           continue;
         }
         // Same-instant messages of this batch count for the ones after them.

@@ -26,7 +26,11 @@ export function routeMatches(match: RouteMatch, msg: RouteInput): boolean {
     if (!match.countries.some((x) => x.toUpperCase() === c)) return false;
   }
   if (match.appIds && match.appIds.length > 0 && !match.appIds.includes(msg.appId)) return false;
-  if (match.templateTypes && match.templateTypes.length > 0 && !match.templateTypes.includes(msg.templateType)) {
+  if (
+    match.templateTypes &&
+    match.templateTypes.length > 0 &&
+    !match.templateTypes.includes(msg.templateType)
+  ) {
     return false;
   }
   return true;

@@ -4,7 +4,13 @@ import { buildSubmitSmParts, type TextEncodingPolicy } from '../smpp/short-messa
 import { type PartResult, SmppClient, type SmppClientOptions } from '../smpp/smpp-client.js';
 import type { ConnectorRecord } from '../store/records.js';
 import type { ClaimedMessage } from '../store/store.js';
-import type { CarrierLink, CarrierLinkFactory, DeliverHandler, LinkStats, SubmitResult } from './carrier-link.js';
+import type {
+  CarrierLink,
+  CarrierLinkFactory,
+  DeliverHandler,
+  LinkStats,
+  SubmitResult,
+} from './carrier-link.js';
 import type { Logger } from './logger.js';
 
 /** TON/NPI values used on addresses (SMPP 3.4 §5.2.5–6). */
@@ -79,7 +85,11 @@ export class SmppCarrierLink implements CarrierLink {
   #clients: SmppClient[] = [];
   #closed = false;
 
-  constructor(connector: ConnectorRecord, ctx: { sessions: number; onDeliver: DeliverHandler }, opts: SmppLinkOptions) {
+  constructor(
+    connector: ConnectorRecord,
+    ctx: { sessions: number; onDeliver: DeliverHandler },
+    opts: SmppLinkOptions,
+  ) {
     this.connectorId = connector.id;
     this.#c = connector;
     this.#onDeliver = ctx.onDeliver;
@@ -98,7 +108,9 @@ export class SmppCarrierLink implements CarrierLink {
     while (this.#clients.length > n) {
       const c = this.#clients.pop() as SmppClient;
       // Graceful: the unbind waits for the window to drain.
-      void c.close().catch((err) => this.#o.log.warn({ err, connectorId: this.connectorId }, 'smpp unbind failed'));
+      void c
+        .close()
+        .catch((err) => this.#o.log.warn({ err, connectorId: this.connectorId }, 'smpp unbind failed'));
     }
   }
 
@@ -109,7 +121,12 @@ export class SmppCarrierLink implements CarrierLink {
       if (c.state === 'bound') bound++;
       used += c.transmitter?.inFlight().length ?? 0;
     }
-    return { sessionsBound: bound, sessionsWanted: this.#clients.length, windowUsed: used, windowSize: this.#c.window };
+    return {
+      sessionsBound: bound,
+      sessionsWanted: this.#clients.length,
+      windowUsed: used,
+      windowSize: this.#c.window,
+    };
   }
 
   async submit(claimed: ClaimedMessage): Promise<SubmitResult> {
@@ -120,11 +137,20 @@ export class SmppCarrierLink implements CarrierLink {
     try {
       parts = buildParts(this.#c, msg);
     } catch (err) {
-      return { kind: 'rejected', statusCode: 'E200035', commandStatus: -1, detail: `encoding failed: ${(err as Error).message}` };
+      return {
+        kind: 'rejected',
+        statusCode: 'E200035',
+        commandStatus: -1,
+        detail: `encoding failed: ${(err as Error).message}`,
+      };
     }
     const results = await client.submit(parts);
     const failed = results.find((r): r is PartResult & { ok: false } => !r.ok);
-    if (!failed) return { kind: 'ok', parts: partsFromResults(results as Array<PartResult & { ok: true }>, msg.total, this.#clock()) };
+    if (!failed)
+      return {
+        kind: 'ok',
+        parts: partsFromResults(results as Array<PartResult & { ok: true }>, msg.total, this.#clock()),
+      };
     const st = failed.command_status;
     if (st !== undefined && st !== 0 && !isThrottleStatus(st)) {
       return { kind: 'rejected', statusCode: commandStatusName(st), commandStatus: st };
@@ -170,7 +196,10 @@ export class SmppCarrierLink implements CarrierLink {
     const log = this.#o.log;
     client.on('bound', () => log.info({ connectorId: c.id }, 'smpp bound'));
     client.on('disconnected', (info) =>
-      log.warn({ connectorId: c.id, reason: info.reason, inFlight: info.inFlight.length }, 'smpp disconnected'),
+      log.warn(
+        { connectorId: c.id, reason: info.reason, inFlight: info.inFlight.length },
+        'smpp disconnected',
+      ),
     );
     client.on('bindFailed', (err) => log.warn({ connectorId: c.id, err }, 'smpp bind failed'));
     client.start();

@@ -57,7 +57,10 @@ export class UplinkHandler {
     for (const g of this.#reassembler.sweep()) {
       const [from, to] = g.key.split('\u0000');
       const connectorId = (g.contexts[0] as string | undefined) ?? null;
-      this.#log.warn({ from, to, received: g.received, total: g.total }, 'incomplete MO stored with the parts received');
+      this.#log.warn(
+        { from, to, received: g.received, total: g.total },
+        'incomplete MO stored with the parts received',
+      );
       await this.#insert(from, to, g.partialText, connectorId).catch((err) =>
         this.#log.error({ err }, 'storing an incomplete MO failed'),
       );
@@ -70,7 +73,14 @@ export class UplinkHandler {
   }
 
   async #insert(from: string, to: string, body: string, connectorId: string | null): Promise<void> {
-    await this.#store.insertMo({ smsMsgId: newSmsMsgId(), from, to, body, connectorId, receivedAt: this.#clock() });
+    await this.#store.insertMo({
+      smsMsgId: newSmsMsgId(),
+      from,
+      to,
+      body,
+      connectorId,
+      receivedAt: this.#clock(),
+    });
     this.#received++;
   }
 }

@@ -54,9 +54,10 @@ export interface SmscSimulatorOptions {
   /** Format of the message_id in submit_sm_resp. Default `hex`. */
   messageIdFormat?: MessageIdFormat;
   /**
-   * Format of the id in receipts (text `id:` and receipted_message_id). Default: same as
-   * `messageIdFormat`. Set `hex` with `messageIdFormat: 'decimal'` to mimic SMSCs that mix
-   * them (Kannel's `msg-id-type = 0x01`).
+   * Format of the `id:` in the receipt TEXT. Default: same as `messageIdFormat`. The
+   * receipted_message_id TLV always carries the id exactly as in submit_sm_resp (SMPP 3.4
+   * §5.3.2.12). `messageIdFormat: 'hex'` + `receiptIdFormat: 'decimal'` mimics the common
+   * SMSC mix (SMPP 3.3 habit) that Kannel's `msg-id-type = 0x01` expects.
    */
   receiptIdFormat?: MessageIdFormat;
   /** Outcomes, delays and rules (see scenario.ts). */
@@ -374,7 +375,7 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
     this.#stats.accepted++;
     this.emit('submit', seen);
     if (plan.receipt && this.#wantsReceipt(pdu.registered_delivery, plan.receipt.stat)) {
-      this.#scheduleReceipt(s.systemId, pdu, decoded.text, receiptId, plan.receipt);
+      this.#scheduleReceipt(s.systemId, pdu, decoded.text, messageId, receiptId, plan.receipt);
     }
     return { command_status: 0, message_id: messageId };
   }
@@ -385,13 +386,13 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
     return mode === 1 || mode === 3 || (mode === 2 && stat !== 'DELIVRD');
   }
 
-  #scheduleReceipt(systemId: string, sub: Pdu<'submit_sm'>, text: string, receiptId: string, r: NonNullable<SubmitPlan['receipt']>): void {
+  #scheduleReceipt(systemId: string, sub: Pdu<'submit_sm'>, text: string, messageId: string, receiptId: string, r: NonNullable<SubmitPlan['receipt']>): void {
     const submitDate = new Date();
     const doneDate = new Date(submitDate.getTime() + r.delayMs);
     // data_coding 0 = GSM-7 (one septet per octet): characters outside it become '?'.
     const gsmText = Array.from(text, (ch) => (isGsm7Char(ch) ? ch : '?')).join('');
     const body = formatReceiptText({ id: receiptId, stat: r.stat, submitDate, doneDate, err: r.err, text: gsmText });
-    const tlvs: Tlv[] = [cstringTlv(TlvTag.receipted_message_id, receiptId), uintTlv(TlvTag.message_state, MessageState[STATE_NAME[r.stat]], 1)];
+    const tlvs: Tlv[] = [cstringTlv(TlvTag.receipted_message_id, messageId), uintTlv(TlvTag.message_state, MessageState[STATE_NAME[r.stat]], 1)];
     if (r.stat !== 'DELIVRD') {
       // network_error_code: type 3 (GSM), then the 2-octet error, the same number as err:.
       const v = Buffer.alloc(3);
@@ -419,7 +420,7 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
       ],
       attempts: 0,
       createdAt: Date.now(),
-      receipt: { messageId: receiptId, stat: r.stat },
+      receipt: { messageId, stat: r.stat },
     };
     if (this.#queue.push(job, Date.now() + r.delayMs)) this.#stats.receiptsScheduled++;
     else {

@@ -72,7 +72,9 @@ export const CommandStatus = Object.freeze(
 
 /** Every catalogued status, in code order. */
 export const COMMAND_STATUSES: readonly CommandStatusInfo[] = Object.freeze(
-  ENTRIES.map(([code, name, description, retryable]) => Object.freeze({ code, name, description, retryable })),
+  ENTRIES.map(([code, name, description, retryable]) =>
+    Object.freeze({ code, name, description, retryable }),
+  ),
 );
 
 const BY_CODE = new Map<number, CommandStatusInfo>(COMMAND_STATUSES.map((s) => [s.code, s]));
@@ -86,7 +88,8 @@ export function commandStatusInfo(code: number): CommandStatusInfo {
     BY_CODE.get(code >>> 0) ?? {
       code: code >>> 0,
       name: `ESME_0x${(code >>> 0).toString(16).padStart(8, '0')}`,
-      description: code >= 0x400 && code <= 0x4ff ? 'SMSC vendor-specific error' : 'Reserved / unknown status',
+      description:
+        code >= 0x400 && code <= 0x4ff ? 'SMSC vendor-specific error' : 'Reserved / unknown status',
       retryable: false,
     }
   );

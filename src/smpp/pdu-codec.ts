@@ -6,7 +6,7 @@
  * with and whether the session can go on (recoverable → generic_nack, keep the bind;
  * unrecoverable → the byte stream is no longer trustworthy, close).
  */
-import { type CommandName, CommandId, commandNameOf, isResponseId } from './command-ids.js';
+import { CommandId, type CommandName, commandNameOf, isResponseId } from './command-ids.js';
 import { CommandStatus } from './command-status.js';
 import { type FieldDescriptor, PDU_FIELDS } from './pdu-descriptors.js';
 import type { DestAddress, Pdu, PduInput, UnsuccessSme } from './pdu-types.js';
@@ -42,13 +42,20 @@ class Fail {
 // Sentinel: the body ended before this field (allowed for responses, see decodeBody).
 const END = Symbol('end');
 
-function readCString(buf: Buffer, pos: number, end: number, f: FieldDescriptor): [string, number] | typeof END {
+function readCString(
+  buf: Buffer,
+  pos: number,
+  end: number,
+  f: FieldDescriptor,
+): [string, number] | typeof END {
   if (pos >= end) return END;
   const max = f.max ?? 256;
   const limit = Math.min(end, pos + max);
   const nul = buf.indexOf(0, pos);
-  if (nul < 0 || nul >= end) throw new Fail(CommandStatus.ESME_RINVCMDLEN, `${f.name}: missing NUL terminator`);
-  if (nul >= limit) throw new Fail(f.invalid ?? CommandStatus.ESME_RINVCMDLEN, `${f.name}: longer than ${max - 1}`);
+  if (nul < 0 || nul >= end)
+    throw new Fail(CommandStatus.ESME_RINVCMDLEN, `${f.name}: missing NUL terminator`);
+  if (nul >= limit)
+    throw new Fail(f.invalid ?? CommandStatus.ESME_RINVCMDLEN, `${f.name}: longer than ${max - 1}`);
   return [buf.toString('latin1', pos, nul), nul + 1];
 }
 
@@ -56,7 +63,12 @@ function need(pos: number, n: number, end: number, what: string): void {
   if (pos + n > end) throw new Fail(CommandStatus.ESME_RINVCMDLEN, `${what}: body too short`);
 }
 
-const ADDR21 = { name: 'destination_addr', kind: 'cstring', max: 21, invalid: CommandStatus.ESME_RINVDSTADR } as const;
+const ADDR21 = {
+  name: 'destination_addr',
+  kind: 'cstring',
+  max: 21,
+  invalid: CommandStatus.ESME_RINVDSTADR,
+} as const;
 const DLNAME = { name: 'dl_name', kind: 'cstring', max: 21, invalid: CommandStatus.ESME_RINVDLNAME } as const;
 
 function defaultFor(f: FieldDescriptor): unknown {
@@ -79,14 +91,24 @@ function defaultFor(f: FieldDescriptor): unknown {
  */
 export function decodePdu(buf: Buffer): DecodeResult {
   if (buf.length < HEADER_LENGTH) {
-    return fail(CommandStatus.ESME_RINVCMDLEN, false, `frame of ${buf.length} bytes is shorter than the header`);
+    return fail(
+      CommandStatus.ESME_RINVCMDLEN,
+      false,
+      `frame of ${buf.length} bytes is shorter than the header`,
+    );
   }
   const length = buf.readUInt32BE(0);
   const id = buf.readUInt32BE(4);
   const status = buf.readUInt32BE(8);
   const seq = buf.readUInt32BE(12);
   if (length !== buf.length) {
-    return fail(CommandStatus.ESME_RINVCMDLEN, false, `command_length ${length} != frame size ${buf.length}`, seq, id);
+    return fail(
+      CommandStatus.ESME_RINVCMDLEN,
+      false,
+      `command_length ${length} != frame size ${buf.length}`,
+      seq,
+      id,
+    );
   }
   const name = commandNameOf(id);
   if (name === undefined) {
@@ -107,7 +129,8 @@ export function decodePdu(buf: Buffer): DecodeResult {
       const tag = buf.readUInt16BE(pos);
       const len = buf.readUInt16BE(pos + 2);
       pos += 4;
-      if (pos + len > length) throw new Fail(CommandStatus.ESME_RINVOPTPARSTREAM, `TLV 0x${tag.toString(16)} overruns body`);
+      if (pos + len > length)
+        throw new Fail(CommandStatus.ESME_RINVOPTPARSTREAM, `TLV 0x${tag.toString(16)} overruns body`);
       tlvs.push({ tag, value: buf.subarray(pos, pos + len) });
       pos += len;
     }
@@ -119,14 +142,26 @@ export function decodePdu(buf: Buffer): DecodeResult {
   }
 }
 
-function fail(status: number, recoverable: boolean, message: string, sequence_number?: number, command_id?: number): DecodeResult {
+function fail(
+  status: number,
+  recoverable: boolean,
+  message: string,
+  sequence_number?: number,
+  command_id?: number,
+): DecodeResult {
   const error: PduDecodeError = { status, recoverable, message };
   if (sequence_number !== undefined) error.sequence_number = sequence_number;
   if (command_id !== undefined) error.command_id = command_id;
   return { ok: false, error };
 }
 
-function decodeBody(buf: Buffer, pos: number, end: number, name: CommandName, out: Record<string, unknown>): number {
+function decodeBody(
+  buf: Buffer,
+  pos: number,
+  end: number,
+  name: CommandName,
+  out: Record<string, unknown>,
+): number {
   const fields: readonly FieldDescriptor[] = PDU_FIELDS[name];
   // Responses with an error status often carry no body at all (spec §4.4.2 for submit_sm_resp);
   // when a response body simply stops, the remaining fields take their defaults.
@@ -196,7 +231,12 @@ function decodeBody(buf: Buffer, pos: number, end: number, name: CommandName, ou
           if (r === END) throw new Fail(CommandStatus.ESME_RINVCMDLEN, 'unsuccess_sme: body too short');
           pos = r[1];
           need(pos, 4, end, 'error_status_code');
-          list.push({ dest_addr_ton: ton, dest_addr_npi: npi, destination_addr: r[0], error_status_code: buf.readUInt32BE(pos) });
+          list.push({
+            dest_addr_ton: ton,
+            dest_addr_npi: npi,
+            destination_addr: r[0],
+            error_status_code: buf.readUInt32BE(pos),
+          });
           pos += 4;
         }
         out[f.name] = list;
@@ -211,20 +251,23 @@ function decodeBody(buf: Buffer, pos: number, end: number, name: CommandName, ou
 // Encoding
 
 // C-Octet strings are single-byte: NUL ends them and code points above U+00FF cannot be written.
-const NOT_LATIN1_OR_NUL = /[\u0000\u0100-\uffff]/;
+const ABOVE_LATIN1 = /[\u0100-\uffff]/;
 
 function cstrSize(v: unknown, f: FieldDescriptor): number {
   const s = v === undefined ? '' : v;
   if (typeof s !== 'string') throw new SmppEncodeError(`${f.name}: expected a string`);
   const n = Buffer.byteLength(s, 'latin1') + 1;
-  if (f.max !== undefined && n > f.max) throw new SmppEncodeError(`${f.name}: "${s}" is longer than ${f.max - 1}`);
-  if (NOT_LATIN1_OR_NUL.test(s)) throw new SmppEncodeError(`${f.name}: contains NUL or a non-Latin-1 character`);
+  if (f.max !== undefined && n > f.max)
+    throw new SmppEncodeError(`${f.name}: "${s}" is longer than ${f.max - 1}`);
+  if (s.includes('\0') || ABOVE_LATIN1.test(s))
+    throw new SmppEncodeError(`${f.name}: contains NUL or a non-Latin-1 character`);
   return n;
 }
 
 function u8Value(v: unknown, name: string): number {
   const n = v === undefined ? 0 : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 255) throw new SmppEncodeError(`${name}: ${String(v)} is not an octet`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 255)
+    throw new SmppEncodeError(`${name}: ${String(v)} is not an octet`);
   return n;
 }
 
@@ -251,7 +294,8 @@ function bodySize(fields: readonly FieldDescriptor[], p: Record<string, unknown>
         if (list.length > 255) throw new SmppEncodeError('dest_address: more than 255 destinations');
         size += 1;
         for (const d of list) {
-          size += d.dest_flag === 1 ? 3 + cstrSize(d.destination_addr, ADDR21) : 1 + cstrSize(d.dl_name, DLNAME);
+          size +=
+            d.dest_flag === 1 ? 3 + cstrSize(d.destination_addr, ADDR21) : 1 + cstrSize(d.dl_name, DLNAME);
         }
         break;
       }
@@ -279,7 +323,11 @@ function writeCStr(buf: Buffer, pos: number, v: unknown): number {
  * spec §4.4.2 describes (and as several SMSCs do): every mandatory field is empty and there
  * are no TLVs. Keeps decode → encode byte-identical for such frames.
  */
-function omitBody(name: CommandName, p: Record<string, unknown>, fields: readonly FieldDescriptor[]): boolean {
+function omitBody(
+  name: CommandName,
+  p: Record<string, unknown>,
+  fields: readonly FieldDescriptor[],
+): boolean {
   if (!isResponseId(CommandId[name]) || !p.command_status || fields.length === 0) return false;
   if (p.tlvs && (p.tlvs as Tlv[]).length > 0) return false;
   for (const f of fields) {
@@ -287,7 +335,8 @@ function omitBody(name: CommandName, p: Record<string, unknown>, fields: readonl
     if (v === undefined) continue;
     if (f.kind === 'cstring' && v !== '') return false;
     if (f.kind === 'u8' && v !== 0) return false;
-    if ((f.kind === 'dest_address' || f.kind === 'unsuccess_sme') && (v as unknown[]).length > 0) return false;
+    if ((f.kind === 'dest_address' || f.kind === 'unsuccess_sme') && (v as unknown[]).length > 0)
+      return false;
   }
   return true;
 }
@@ -307,7 +356,8 @@ export function encodePdu(input: PduInput | Pdu): Buffer {
   const tlvs = (p.tlvs ?? []) as Tlv[];
   let length = HEADER_LENGTH + (omit ? 0 : bodySize(fields, p));
   for (const t of tlvs) {
-    if (t.value.length > 0xffff) throw new SmppEncodeError(`TLV 0x${t.tag.toString(16)}: value over 65535 octets`);
+    if (t.value.length > 0xffff)
+      throw new SmppEncodeError(`TLV 0x${t.tag.toString(16)}: value over 65535 octets`);
     length += 4 + t.value.length;
   }
   const buf = Buffer.allocUnsafe(length);
@@ -386,6 +436,7 @@ export function completePdu<N extends CommandName>(input: PduInput<N>): Pdu<N> {
     tlvs: input.tlvs ?? [],
   };
   const src = input as unknown as Record<string, unknown>;
-  for (const f of PDU_FIELDS[input.command] as readonly FieldDescriptor[]) out[f.name] = src[f.name] ?? defaultFor(f);
+  for (const f of PDU_FIELDS[input.command] as readonly FieldDescriptor[])
+    out[f.name] = src[f.name] ?? defaultFor(f);
   return out as unknown as Pdu<N>;
 }

@@ -122,7 +122,12 @@ export const PDU_FIELDS = {
     u8('data_coding'),
   ],
   data_sm_resp: messageIdOnly,
-  query_sm: [c('message_id', 65, RINVMSGID), u8('source_addr_ton'), u8('source_addr_npi'), c('source_addr', 21, RINVSRCADR)],
+  query_sm: [
+    c('message_id', 65, RINVMSGID),
+    u8('source_addr_ton'),
+    u8('source_addr_npi'),
+    c('source_addr', 21, RINVSRCADR),
+  ],
   query_sm_resp: [c('message_id', 65, RINVMSGID), c('final_date', 17), u8('message_state'), u8('error_code')],
   cancel_sm: [
     c('service_type', 6, RINVSERTYP),

@@ -55,7 +55,8 @@ export class PduFramer {
       if (len < HEADER_LENGTH || len > this.#max) {
         this.#failed = {
           commandLength: len,
-          message: len < HEADER_LENGTH ? `command_length ${len} < 16` : `command_length ${len} > cap ${this.#max}`,
+          message:
+            len < HEADER_LENGTH ? `command_length ${len} < 16` : `command_length ${len} > cap ${this.#max}`,
         };
         return frames;
       }

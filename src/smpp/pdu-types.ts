@@ -48,7 +48,9 @@ export interface PduHeader<N extends CommandName> {
 }
 
 /** A decoded (or fully specified) PDU. Narrow the union with `pdu.command === 'submit_sm'`. */
-export type Pdu<N extends CommandName = CommandName> = N extends CommandName ? PduHeader<N> & PduBody<N> : never;
+export type Pdu<N extends CommandName = CommandName> = N extends CommandName
+  ? PduHeader<N> & PduBody<N>
+  : never;
 
 /**
  * What `encodePdu` accepts: `command` plus any subset of the fields; missing strings encode
@@ -56,9 +58,13 @@ export type Pdu<N extends CommandName = CommandName> = N extends CommandName ? P
  * from `command`, `sequence_number` and `command_status` default to 0.
  */
 export type PduInput<N extends CommandName = CommandName> = N extends CommandName
-  ? { command: N; command_id?: number; command_status?: number; sequence_number?: number; tlvs?: Tlv[] } & Partial<
-      PduBody<N>
-    >
+  ? {
+      command: N;
+      command_id?: number;
+      command_status?: number;
+      sequence_number?: number;
+      tlvs?: Tlv[];
+    } & Partial<PduBody<N>>
   : never;
 
 export type SubmitSm = Pdu<'submit_sm'>;

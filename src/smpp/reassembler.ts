@@ -73,14 +73,27 @@ export class Reassembler<C = unknown> {
     this.#expire();
     const c = msg.concat;
     if (!c || c.total <= 1) {
-      return { status: 'complete', text: msg.text, alphabet: msg.alphabet, total: 1, contexts: context === undefined ? [] : [context] };
+      return {
+        status: 'complete',
+        text: msg.text,
+        alphabet: msg.alphabet,
+        total: 1,
+        contexts: context === undefined ? [] : [context],
+      };
     }
     if (c.seq < 1 || c.seq > c.total) return { status: 'duplicate' };
     const key = `${source}\u0000${destination}\u0000${c.refBits}:${c.ref}\u0000${c.total}`;
     let g = this.#groups.get(key);
     if (!g) {
       if (this.#groups.size >= this.#maxGroups) this.#evictOldest();
-      g = { alphabet: msg.alphabet, total: c.total, received: 0, firstAt: this.#now(), units: new Array(c.total), contexts: new Array(c.total) };
+      g = {
+        alphabet: msg.alphabet,
+        total: c.total,
+        received: 0,
+        firstAt: this.#now(),
+        units: new Array(c.total),
+        contexts: new Array(c.total),
+      };
       this.#groups.set(key, g);
     }
     if (g.units[c.seq - 1] !== undefined) return { status: 'duplicate' };

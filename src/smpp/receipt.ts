@@ -7,7 +7,7 @@
  * unknown keys are ignored.
  */
 import { decodeShortMessage } from './short-message-decoder.js';
-import { type Tlv, TlvTag, readNetworkErrorCode, tlvString, tlvUint } from './tlv.js';
+import { readNetworkErrorCode, type Tlv, TlvTag, tlvString, tlvUint } from './tlv.js';
 
 export { type MessageIdMode, normalizeMessageId } from './message-id.js';
 
@@ -25,7 +25,16 @@ export const MessageState = {
 } as const;
 
 /** The 7-letter `stat:` words, the same strings Huawei forwards as status-report `status`. */
-export type ReceiptStat = 'ENROUTE' | 'DELIVRD' | 'EXPIRED' | 'DELETED' | 'UNDELIV' | 'ACCEPTD' | 'UNKNOWN' | 'REJECTD' | 'SKIPPED';
+export type ReceiptStat =
+  | 'ENROUTE'
+  | 'DELIVRD'
+  | 'EXPIRED'
+  | 'DELETED'
+  | 'UNDELIV'
+  | 'ACCEPTD'
+  | 'UNKNOWN'
+  | 'REJECTD'
+  | 'SKIPPED';
 
 const STAT_BY_STATE: Record<number, ReceiptStat> = {
   1: 'ENROUTE',
@@ -38,9 +47,16 @@ const STAT_BY_STATE: Record<number, ReceiptStat> = {
   8: 'REJECTD',
   9: 'SKIPPED',
 };
-const STATE_BY_STAT: Record<string, number> = Object.fromEntries(Object.entries(STAT_BY_STATE).map(([k, v]) => [v, Number(k)]));
+const STATE_BY_STAT: Record<string, number> = Object.fromEntries(
+  Object.entries(STAT_BY_STATE).map(([k, v]) => [v, Number(k)]),
+);
 // Spellings seen in the wild, mapped to the 7-letter word.
-const STAT_ALIASES: Record<string, ReceiptStat> = { DELIVERED: 'DELIVRD', UNDELIVERABLE: 'UNDELIV', ACCEPTED: 'ACCEPTD', REJECTED: 'REJECTD' };
+const STAT_ALIASES: Record<string, ReceiptStat> = {
+  DELIVERED: 'DELIVRD',
+  UNDELIVERABLE: 'UNDELIV',
+  ACCEPTED: 'ACCEPTD',
+  REJECTED: 'REJECTD',
+};
 
 /** `stat:` word for a message_state value, or `undefined` when the value is out of range. */
 export function statForMessageState(state: number): ReceiptStat | undefined {
@@ -134,8 +150,11 @@ export function parseDeliveryReceipt(
   const text = decodeShortMessage(pdu).text;
   const fields = parseReceiptText(text);
   if (!isDeliveryReceipt(pdu.esm_class) && tlvId === undefined && fields.id === undefined) return undefined;
-  if (tlvId === undefined && fields.id === undefined && fields.stat === undefined && tlvState === undefined) return undefined;
-  const textStat = fields.stat ? (STAT_ALIASES[fields.stat.toUpperCase()] ?? fields.stat.toUpperCase()) : undefined;
+  if (tlvId === undefined && fields.id === undefined && fields.stat === undefined && tlvState === undefined)
+    return undefined;
+  const textStat = fields.stat
+    ? (STAT_ALIASES[fields.stat.toUpperCase()] ?? fields.stat.toUpperCase())
+    : undefined;
   const stat = (tlvState !== undefined ? statForMessageState(tlvState) : undefined) ?? textStat;
   return {
     message_id: tlvId !== undefined && tlvId !== '' ? tlvId : fields.id,

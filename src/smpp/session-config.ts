@@ -65,7 +65,15 @@ export function resolveSessionConfig(partial: Partial<SessionConfig> = {}): Read
   if (!Number.isInteger(c.windowSize) || c.windowSize < 1 || c.windowSize > MAX_WINDOW_SIZE) {
     throw new RangeError(`windowSize must be 1..${MAX_WINDOW_SIZE}, got ${c.windowSize}`);
   }
-  for (const k of ['windowWaitTimeoutMs', 'requestExpiryTimeoutMs', 'bindTimeoutMs', 'unbindTimeoutMs', 'enquireLinkIntervalMs', 'inactivityTimeoutMs', 'writeTimeoutMs'] as const) {
+  for (const k of [
+    'windowWaitTimeoutMs',
+    'requestExpiryTimeoutMs',
+    'bindTimeoutMs',
+    'unbindTimeoutMs',
+    'enquireLinkIntervalMs',
+    'inactivityTimeoutMs',
+    'writeTimeoutMs',
+  ] as const) {
     if (!(c[k] >= 0)) throw new RangeError(`${k} must be >= 0`);
   }
   if (!(c.sweepIntervalMs > 0)) throw new RangeError('sweepIntervalMs must be > 0');

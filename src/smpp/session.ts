@@ -21,12 +21,12 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { type CommandName, CommandId, RESPONSE_BIT, isResponseId, responseNameFor } from './command-ids.js';
+import { CommandId, type CommandName, isResponseId, RESPONSE_BIT, responseNameFor } from './command-ids.js';
 import { CommandStatus } from './command-status.js';
-import { type PduDecodeError, decodePdu, encodePdu } from './pdu-codec.js';
+import { decodePdu, encodePdu, type PduDecodeError } from './pdu-codec.js';
 import { PduFramer } from './pdu-framer.js';
 import type { Pdu, PduInput } from './pdu-types.js';
-import { type SessionConfig, resolveSessionConfig } from './session-config.js';
+import { resolveSessionConfig, type SessionConfig } from './session-config.js';
 import {
   SmppBadResponseError,
   SmppClosedError,
@@ -70,10 +70,12 @@ export const BIND_COMMAND: Record<BindType, 'bind_transmitter' | 'bind_receiver'
 };
 
 /** What a handler returns for an incoming request: fields merged into the default response. */
-export type ResponseFields = { command_status?: number; message_id?: string; system_id?: string; tlvs?: PduInput['tlvs'] } & Record<
-  string,
-  unknown
->;
+export type ResponseFields = {
+  command_status?: number;
+  message_id?: string;
+  system_id?: string;
+  tlvs?: PduInput['tlvs'];
+} & Record<string, unknown>;
 
 /** Bind parameters (ESME side). interface_version defaults to 0x34. */
 export interface BindParams {
@@ -96,14 +98,18 @@ export interface SessionHandler {
    * SMSC retries later) and ESME_RSYSERR otherwise. Not called for alert_notification's
    * missing response (it gets none).
    */
-  onRequest?(pdu: Pdu, session: SmppSession): ResponseFields | undefined | void | Promise<ResponseFields | undefined | void>;
+  onRequest?(
+    pdu: Pdu,
+    session: SmppSession,
+  ): ResponseFields | undefined | void | Promise<ResponseFields | undefined | void>;
   /**
    * SMSC side: a bind request arrived in state open. Return `command_status` 0 to accept
    * (and optionally the `system_id` to answer with). Default: refuse with ESME_RBINDFAIL.
    */
-  onBind?(pdu: Pdu<'bind_transmitter' | 'bind_receiver' | 'bind_transceiver'>, session: SmppSession):
-    | ResponseFields
-    | Promise<ResponseFields>;
+  onBind?(
+    pdu: Pdu<'bind_transmitter' | 'bind_receiver' | 'bind_transceiver'>,
+    session: SmppSession,
+  ): ResponseFields | Promise<ResponseFields>;
 }
 
 export interface SessionEvents {
@@ -234,7 +240,13 @@ export class SmppSession extends EventEmitter<SessionEvents> {
   }
   /** Window occupancy, waiters, high-water mark and outcome counters. */
   windowStats(): { size: number; count: number; waiting: number; peak: number } & RequestWindow['counters'] {
-    return { size: this.#window.size, count: this.#window.count, waiting: this.#window.waiting, peak: this.#window.peak, ...this.#window.counters };
+    return {
+      size: this.#window.size,
+      count: this.#window.count,
+      waiting: this.#window.waiting,
+      peak: this.#window.peak,
+      ...this.#window.counters,
+    };
   }
 
   // Reads the state without TypeScript's narrowing (it changes across awaits).
@@ -301,7 +313,8 @@ export class SmppSession extends EventEmitter<SessionEvents> {
 
   /** Like `request`, but fails at once with SmppWindowFullError when no slot is free. */
   trySend(pdu: PduInput, opts: RequestOptions = {}): Promise<Pdu> {
-    if (this.#state === 'bound' && !this.#window.hasFreeSlot()) return Promise.reject(new SmppWindowFullError(this.#window.size));
+    if (this.#state === 'bound' && !this.#window.hasFreeSlot())
+      return Promise.reject(new SmppWindowFullError(this.#window.size));
     return this.#request(pdu, opts, false);
   }
 
@@ -311,7 +324,12 @@ export class SmppSession extends EventEmitter<SessionEvents> {
       (binding && this.#state === 'binding') ||
       (pdu.command === 'unbind' && this.#state === 'unbinding') ||
       (pdu.command === 'enquire_link' && this.#state !== 'closed');
-    if (!allowed) return Promise.reject(this.#state === 'closed' ? new SmppClosedError(pdu, false, this.#closeReason ?? 'explicit') : new SmppNotBoundError(this.#state));
+    if (!allowed)
+      return Promise.reject(
+        this.#state === 'closed'
+          ? new SmppClosedError(pdu, false, this.#closeReason ?? 'explicit')
+          : new SmppNotBoundError(this.#state),
+      );
     if (responseNameFor(pdu.command) === undefined) {
       // No response will come (outbind, alert_notification, responses): send and forget.
       return this.#sendNoResponse(pdu).then(() => undefined as never);
@@ -383,7 +401,12 @@ export class SmppSession extends EventEmitter<SessionEvents> {
     while (this.#outQueue.length > 0 && this.#blockedSince === undefined) {
       const bytes = this.#outQueue.shift() as Buffer;
       const entry = this.#queuedEntries[0];
-      if (entry && entry.sentAt === undefined && entry.pdu.sequence_number === bytes.readUInt32BE(12) && bytes.readUInt32BE(4) === CommandId[entry.pdu.command]) {
+      if (
+        entry &&
+        entry.sentAt === undefined &&
+        entry.pdu.sequence_number === bytes.readUInt32BE(12) &&
+        bytes.readUInt32BE(4) === CommandId[entry.pdu.command]
+      ) {
         this.#queuedEntries.shift();
         entry.sentAt = this.config.now();
       }
@@ -486,7 +509,8 @@ export class SmppSession extends EventEmitter<SessionEvents> {
       this.#onFrame(f);
     }
     const ferr = this.#framer.error;
-    if (ferr && this.#state !== 'closed') this.close('invalidStream', new SmppBadResponseError(CommandStatus.ESME_RINVCMDLEN, ferr.message));
+    if (ferr && this.#state !== 'closed')
+      this.close('invalidStream', new SmppBadResponseError(CommandStatus.ESME_RINVCMDLEN, ferr.message));
   }
 
   #onFrame(frame: Buffer): void {
@@ -508,7 +532,11 @@ export class SmppSession extends EventEmitter<SessionEvents> {
         this.emit('recoverableError', e);
         return;
       }
-      this.#respondRaw({ command: 'generic_nack', command_status: e.status, sequence_number: e.sequence_number ?? 0 });
+      this.#respondRaw({
+        command: 'generic_nack',
+        command_status: e.status,
+        sequence_number: e.sequence_number ?? 0,
+      });
       this.emit('recoverableError', e);
       return;
     }
@@ -520,7 +548,10 @@ export class SmppSession extends EventEmitter<SessionEvents> {
 
   #onResponse(pdu: Pdu): void {
     const entry = this.#window.get(pdu.sequence_number);
-    const expected = entry && (pdu.command === 'generic_nack' || ((CommandId[entry.pdu.command] | RESPONSE_BIT) >>> 0) === pdu.command_id);
+    const expected =
+      entry &&
+      (pdu.command === 'generic_nack' ||
+        (CommandId[entry.pdu.command] | RESPONSE_BIT) >>> 0 === pdu.command_id);
     if (!entry || !expected) {
       this.emit('unexpectedResponse', pdu);
       return;
@@ -529,7 +560,8 @@ export class SmppSession extends EventEmitter<SessionEvents> {
     entry.doneAt = this.config.now();
     this.#window.counters.matched++;
     if (entry.pdu.command === 'enquire_link') this.#enquirePending = false;
-    if (pdu.command === 'generic_nack') entry.reject(new SmppStatusError('SMPP_ERR_NACK', pdu.command_status, pdu));
+    if (pdu.command === 'generic_nack')
+      entry.reject(new SmppStatusError('SMPP_ERR_NACK', pdu.command_status, pdu));
     else entry.resolve(pdu);
     this.#window.wake();
   }
@@ -541,12 +573,21 @@ export class SmppSession extends EventEmitter<SessionEvents> {
 
   #respond(req: Pdu, fields: ResponseFields | undefined): void {
     const name = responseNameFor(req.command) as CommandName;
-    const resp = { ...(fields ?? {}), command: name, sequence_number: req.sequence_number, command_status: fields?.command_status ?? 0 } as PduInput;
+    const resp = {
+      ...(fields ?? {}),
+      command: name,
+      sequence_number: req.sequence_number,
+      command_status: fields?.command_status ?? 0,
+    } as PduInput;
     let bytes: Buffer;
     try {
       bytes = encodePdu(resp);
     } catch {
-      bytes = encodePdu({ command: name, sequence_number: req.sequence_number, command_status: CommandStatus.ESME_RSYSERR } as PduInput);
+      bytes = encodePdu({
+        command: name,
+        sequence_number: req.sequence_number,
+        command_status: CommandStatus.ESME_RSYSERR,
+      } as PduInput);
     }
     this.emit('pdu', 'out', resp);
     this.#writeFrame(bytes);
@@ -590,7 +631,10 @@ export class SmppSession extends EventEmitter<SessionEvents> {
     } catch {
       if (noResponse) return;
       fields = {
-        command_status: pdu.command === 'deliver_sm' || pdu.command === 'data_sm' ? CommandStatus.ESME_RX_T_APPN : CommandStatus.ESME_RSYSERR,
+        command_status:
+          pdu.command === 'deliver_sm' || pdu.command === 'data_sm'
+            ? CommandStatus.ESME_RX_T_APPN
+            : CommandStatus.ESME_RSYSERR,
       };
     }
     if (noResponse || this.#state === 'closed') return;
@@ -599,13 +643,17 @@ export class SmppSession extends EventEmitter<SessionEvents> {
 
   async #onBindRequest(pdu: Pdu<'bind_transmitter' | 'bind_receiver' | 'bind_transceiver'>): Promise<void> {
     if (this.role !== 'smsc' || this.#state !== 'open') {
-      this.#respond(pdu, { command_status: this.#state === 'bound' ? CommandStatus.ESME_RALYBND : CommandStatus.ESME_RINVBNDSTS });
+      this.#respond(pdu, {
+        command_status: this.#state === 'bound' ? CommandStatus.ESME_RALYBND : CommandStatus.ESME_RINVBNDSTS,
+      });
       return;
     }
     this.#setState('binding');
     let fields: ResponseFields;
     try {
-      fields = this.#handler.onBind ? await this.#handler.onBind(pdu, this) : { command_status: CommandStatus.ESME_RBINDFAIL };
+      fields = this.#handler.onBind
+        ? await this.#handler.onBind(pdu, this)
+        : { command_status: CommandStatus.ESME_RBINDFAIL };
     } catch {
       fields = { command_status: CommandStatus.ESME_RBINDFAIL };
     }
@@ -616,7 +664,12 @@ export class SmppSession extends EventEmitter<SessionEvents> {
       this.close('bindFailed', new SmppStatusError('SMPP_ERR_BIND_FAILED', status));
       return;
     }
-    this.#bindType = pdu.command === 'bind_transmitter' ? 'transmitter' : pdu.command === 'bind_receiver' ? 'receiver' : 'transceiver';
+    this.#bindType =
+      pdu.command === 'bind_transmitter'
+        ? 'transmitter'
+        : pdu.command === 'bind_receiver'
+          ? 'receiver'
+          : 'transceiver';
     this.#systemId = pdu.system_id;
     this.#setState('bound');
     this.emit('bound', this.#bindType, this.#systemId);
@@ -631,7 +684,13 @@ export class SmppSession extends EventEmitter<SessionEvents> {
     for (const e of entries) {
       e.doneAt = now;
       this.#window.counters.expired++;
-      e.reject(new SmppTimeoutError(e.pdu.command.startsWith('bind') ? 'bind' : e.pdu.command === 'unbind' ? 'unbind' : 'response', e.pdu, e.timeoutMs));
+      e.reject(
+        new SmppTimeoutError(
+          e.pdu.command.startsWith('bind') ? 'bind' : e.pdu.command === 'unbind' ? 'unbind' : 'response',
+          e.pdu,
+          e.timeoutMs,
+        ),
+      );
       this.emit('expired', e);
       if (e.pdu.command === 'enquire_link') {
         this.close('enquireLinkTimeout', new SmppTimeoutError('response', e.pdu, e.timeoutMs));
@@ -645,7 +704,11 @@ export class SmppSession extends EventEmitter<SessionEvents> {
     }
     if (entries.length > 0) this.#window.wake();
     const c = this.config;
-    if (this.#blockedSince !== undefined && c.writeTimeoutMs > 0 && now - this.#blockedSince >= c.writeTimeoutMs) {
+    if (
+      this.#blockedSince !== undefined &&
+      c.writeTimeoutMs > 0 &&
+      now - this.#blockedSince >= c.writeTimeoutMs
+    ) {
       this.close('writeTimeout', new SmppTimeoutError('write', undefined, c.writeTimeoutMs));
       return;
     }
@@ -654,7 +717,12 @@ export class SmppSession extends EventEmitter<SessionEvents> {
       return;
     }
     const idleSince = Math.max(this.#lastReceivedAt, this.#lastSentAt);
-    if (c.enquireLinkIntervalMs > 0 && this.#state === 'bound' && !this.#enquirePending && now - idleSince >= c.enquireLinkIntervalMs) {
+    if (
+      c.enquireLinkIntervalMs > 0 &&
+      this.#state === 'bound' &&
+      !this.#enquirePending &&
+      now - idleSince >= c.enquireLinkIntervalMs
+    ) {
       this.#enquirePending = true;
       // With a full window the link is busy and request expiry already detects a dead peer,
       // so a keepalive is only sent when a slot is free (it never queues behind traffic).

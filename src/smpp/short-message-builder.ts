@@ -8,8 +8,8 @@ import { encodeUcs2 } from '../domain/encoding.js';
 import { encodeGsm7, packSeptets } from '../domain/gsm7.js';
 import { type ConcatMode, segmentText } from '../domain/segments.js';
 import type { SubmitSmFields } from './pdu-types.js';
-import { ESM_CLASS_UDHI, concatUdh, gsm7FillBits } from './udh.js';
-import { type Tlv, TlvTag, octetsTlv, uintTlv } from './tlv.js';
+import { octetsTlv, type Tlv, TlvTag, uintTlv } from './tlv.js';
+import { concatUdh, ESM_CLASS_UDHI, gsm7FillBits } from './udh.js';
 
 /** SMPP data_coding values we send. */
 export const DataCoding = { SMSC_DEFAULT: 0, IA5: 1, BINARY: 2, LATIN1: 3, BINARY_4: 4, UCS2: 8 } as const;
@@ -48,7 +48,7 @@ export interface ShortMessageParts {
 
 const LATIN1_SINGLE = 140;
 const LATIN1_PART: Record<ConcatMode, number> = { udh8: 134, udh16: 133, sar: 134, payload: 134 };
-const NOT_LATIN1 = /[^\u0000-\u00ff]/;
+const NOT_LATIN1 = /[\u0100-\uffff]/;
 
 function splitLatin1(text: string, concat: ConcatMode): string[] {
   if (text.length <= LATIN1_SINGLE || concat === 'payload') return [text];
@@ -58,7 +58,12 @@ function splitLatin1(text: string, concat: ConcatMode): string[] {
   return out;
 }
 
-function encodeSegment(seg: string, enc: ShortMessageParts['encoding'], packed: boolean, udh: Buffer | null): Buffer {
+function encodeSegment(
+  seg: string,
+  enc: ShortMessageParts['encoding'],
+  packed: boolean,
+  udh: Buffer | null,
+): Buffer {
   if (enc === 'UCS2') return udh ? Buffer.concat([udh, encodeUcs2(seg)]) : encodeUcs2(seg);
   if (enc === 'LATIN1') {
     const b = Buffer.from(seg, 'latin1');
@@ -92,7 +97,12 @@ export function buildShortMessageParts(text: string, opts: ShortMessageOptions =
     encoding = s.encoding;
     segments = concat === 'payload' ? [text] : s.segments;
   }
-  const data_coding = encoding === 'UCS2' ? DataCoding.UCS2 : encoding === 'LATIN1' ? DataCoding.LATIN1 : DataCoding.SMSC_DEFAULT;
+  const data_coding =
+    encoding === 'UCS2'
+      ? DataCoding.UCS2
+      : encoding === 'LATIN1'
+        ? DataCoding.LATIN1
+        : DataCoding.SMSC_DEFAULT;
   const packed = opts.gsm7Packed === true;
   const total = segments.length;
   const refBits = concat === 'udh16' || concat === 'sar' ? 16 : 8;
@@ -103,7 +113,14 @@ export function buildShortMessageParts(text: string, opts: ShortMessageOptions =
       encoding,
       data_coding,
       segments,
-      parts: [{ esm_class: 0, data_coding, short_message: Buffer.alloc(0), tlvs: [octetsTlv(TlvTag.message_payload, encodeSegment(text, encoding, packed, null))] }],
+      parts: [
+        {
+          esm_class: 0,
+          data_coding,
+          short_message: Buffer.alloc(0),
+          tlvs: [octetsTlv(TlvTag.message_payload, encodeSegment(text, encoding, packed, null))],
+        },
+      ],
     };
   }
   const parts = segments.map((seg, i) => {
@@ -112,9 +129,18 @@ export function buildShortMessageParts(text: string, opts: ShortMessageOptions =
     const udh = useUdh ? concatUdh(ref, total, i + 1, refBits) : null;
     const tlvs: Tlv[] =
       multi && concat === 'sar'
-        ? [uintTlv(TlvTag.sar_msg_ref_num, ref, 2), uintTlv(TlvTag.sar_total_segments, total, 1), uintTlv(TlvTag.sar_segment_seqnum, i + 1, 1)]
+        ? [
+            uintTlv(TlvTag.sar_msg_ref_num, ref, 2),
+            uintTlv(TlvTag.sar_total_segments, total, 1),
+            uintTlv(TlvTag.sar_segment_seqnum, i + 1, 1),
+          ]
         : [];
-    return { esm_class: useUdh ? ESM_CLASS_UDHI : 0, data_coding, short_message: encodeSegment(seg, encoding, packed, udh), tlvs };
+    return {
+      esm_class: useUdh ? ESM_CLASS_UDHI : 0,
+      data_coding,
+      short_message: encodeSegment(seg, encoding, packed, udh),
+      tlvs,
+    };
   });
   return { encoding, data_coding, segments, parts };
 }
@@ -124,7 +150,11 @@ export function buildShortMessageParts(text: string, opts: ShortMessageOptions =
  * encoded fields. `esm_class` is `base.esm_class | UDHI` where a UDH is present; `tlvs` are
  * base TLVs followed by the part's.
  */
-export function buildSubmitSmParts(base: SubmitSmFields, text: string, opts: ShortMessageOptions = {}): SubmitSmFields[] {
+export function buildSubmitSmParts(
+  base: SubmitSmFields,
+  text: string,
+  opts: ShortMessageOptions = {},
+): SubmitSmFields[] {
   return buildShortMessageParts(text, opts).parts.map((p) => ({
     ...base,
     esm_class: (base.esm_class ?? 0) | p.esm_class,

@@ -5,7 +5,7 @@
  */
 import { decodeUcs2 } from '../domain/encoding.js';
 import { decodeGsm7, unpackSeptets } from '../domain/gsm7.js';
-import { type Tlv, TlvTag, findTlv, tlvUint } from './tlv.js';
+import { findTlv, type Tlv, TlvTag, tlvUint } from './tlv.js';
 import { type ConcatInfo, ESM_CLASS_UDHI, gsm7FillBits, parseUdh } from './udh.js';
 
 /** How the payload octets are to be read. */
@@ -96,14 +96,20 @@ export function decodeShortMessage(
     const total = tlvUint(pdu.tlvs, TlvTag.sar_total_segments);
     const seq = tlvUint(pdu.tlvs, TlvTag.sar_segment_seqnum);
     const ref = tlvUint(pdu.tlvs, TlvTag.sar_msg_ref_num);
-    if (total !== undefined && seq !== undefined && ref !== undefined && total > 0) out.concat = { ref, total, seq, refBits: 16 };
+    if (total !== undefined && seq !== undefined && ref !== undefined && total > 0)
+      out.concat = { ref, total, seq, refBits: 16 };
   }
   if (alphabet === 'GSM7_PACKED') {
     const fill = udhLen ? gsm7FillBits(udhLen) : 0;
     const count = Math.floor((body.length * 8 - fill) / 7);
     let septets = unpackSeptets(body, count, fill);
     // Trailing CR in the last 7 spare bits is padding (see the builder).
-    if ((fill + count * 7) % 8 === 0 && count > 0 && septets[count - 1] === 0x0d && (body.length * 8 - fill) % 7 === 0) {
+    if (
+      (fill + count * 7) % 8 === 0 &&
+      count > 0 &&
+      septets[count - 1] === 0x0d &&
+      (body.length * 8 - fill) % 7 === 0
+    ) {
       septets = septets.subarray(0, count - 1);
     }
     out.units = Buffer.from(septets.buffer, septets.byteOffset, septets.length);

@@ -10,10 +10,10 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
+import { ExponentialBackoff } from './backoff.js';
 import { CommandStatus, isThrottleStatus } from './command-status.js';
 import type { Pdu, PduInput, SubmitSmFields } from './pdu-types.js';
 import { AimdRateLimiter } from './rate-limiter.js';
-import { ExponentialBackoff } from './backoff.js';
 import { type BindParams, type CloseReason, type ResponseFields, SmppSession } from './session.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -50,7 +50,10 @@ export interface SmppClientOptions {
    * Incoming deliver_sm / data_sm (MO and receipts). The response is sent only after the
    * returned promise resolves (commit first). Default: ESME_ROK.
    */
-  onDeliver?(pdu: Pdu<'deliver_sm' | 'data_sm'>, session: SmppSession): ResponseFields | undefined | void | Promise<ResponseFields | undefined | void>;
+  onDeliver?(
+    pdu: Pdu<'deliver_sm' | 'data_sm'>,
+    session: SmppSession,
+  ): ResponseFields | undefined | void | Promise<ResponseFields | undefined | void>;
 }
 
 /** Outcome of one part of `submit()`. */
@@ -154,7 +157,8 @@ export class SmppClient extends EventEmitter<SmppClientEvents> {
     this.#state = 'connecting';
     const sessions: SmppSession[] = [];
     try {
-      const kinds = this.#o.mode === 'pair' ? (['transmitter', 'receiver'] as const) : (['transceiver'] as const);
+      const kinds =
+        this.#o.mode === 'pair' ? (['transmitter', 'receiver'] as const) : (['transceiver'] as const);
       for (const bindType of kinds) {
         let socket: net.Socket;
         try {
@@ -168,7 +172,8 @@ export class SmppClient extends EventEmitter<SmppClientEvents> {
           config: this.#o.session,
           handler: {
             onRequest: (pdu, sess) => {
-              if ((pdu.command === 'deliver_sm' || pdu.command === 'data_sm') && this.#o.onDeliver) return this.#o.onDeliver(pdu, sess);
+              if ((pdu.command === 'deliver_sm' || pdu.command === 'data_sm') && this.#o.onDeliver)
+                return this.#o.onDeliver(pdu, sess);
               return undefined;
             },
           },
@@ -201,7 +206,10 @@ export class SmppClient extends EventEmitter<SmppClientEvents> {
     for (const w of this.#readyWaiters.splice(0)) w();
   }
 
-  #onSessionClose(s: SmppSession, info: { reason: CloseReason; error: Error | undefined; inFlight: WindowEntry[] }): void {
+  #onSessionClose(
+    s: SmppSession,
+    info: { reason: CloseReason; error: Error | undefined; inFlight: WindowEntry[] },
+  ): void {
     if (s !== this.#tx && s !== this.#rx) return;
     // A pair is one unit: losing either bind drops both and rebinds both.
     const other = s === this.#tx ? this.#rx : this.#tx;
@@ -249,7 +257,13 @@ export class SmppClient extends EventEmitter<SmppClientEvents> {
     const results: PartResult[] = [];
     if (!s) {
       const err = new SmppNotBoundError(this.#state);
-      return parts.map(() => ({ ok: false, command_status: undefined, error: err, sent: false, attempts: 0 }));
+      return parts.map(() => ({
+        ok: false,
+        command_status: undefined,
+        error: err,
+        sent: false,
+        attempts: 0,
+      }));
     }
     this.#active++;
     try {
@@ -258,7 +272,13 @@ export class SmppClient extends EventEmitter<SmppClientEvents> {
       let failed: PartResult | undefined;
       for (const part of parts) {
         if (failed) {
-          results.push({ ok: false, command_status: undefined, error: failed.ok ? undefined : failed.error, sent: false, attempts: 0 });
+          results.push({
+            ok: false,
+            command_status: undefined,
+            error: failed.ok ? undefined : failed.error,
+            sent: false,
+            attempts: 0,
+          });
           continue;
         }
         let attempts = 0;
@@ -267,9 +287,16 @@ export class SmppClient extends EventEmitter<SmppClientEvents> {
           await this.#limiter.acquire();
           let resp: Pdu;
           try {
-            resp = await s.request({ ...part, command: 'submit_sm' } as PduInput, { timeoutMs: opts.timeoutMs });
+            resp = await s.request({ ...part, command: 'submit_sm' } as PduInput, {
+              timeoutMs: opts.timeoutMs,
+            });
           } catch (err) {
-            const sent = err instanceof SmppClosedError ? err.sent : (err as { code?: string }).code !== 'SMPP_ERR_WINDOW_TIMEOUT' && (err as { code?: string }).code !== 'SMPP_ERR_NOT_BOUND' && (err as { code?: string }).code !== 'SMPP_ERR_ENCODE';
+            const sent =
+              err instanceof SmppClosedError
+                ? err.sent
+                : (err as { code?: string }).code !== 'SMPP_ERR_WINDOW_TIMEOUT' &&
+                  (err as { code?: string }).code !== 'SMPP_ERR_NOT_BOUND' &&
+                  (err as { code?: string }).code !== 'SMPP_ERR_ENCODE';
             const status = (err as { status?: number }).status;
             failed = { ok: false, command_status: status, error: err as Error, sent, attempts };
             break;
@@ -277,7 +304,13 @@ export class SmppClient extends EventEmitter<SmppClientEvents> {
           const st = resp.command_status;
           if (st === CommandStatus.ESME_ROK) {
             this.#limiter.onSuccess();
-            results.push({ ok: true, message_id: (resp as Pdu<'submit_sm_resp'>).message_id, command_status: 0, attempts, response: resp });
+            results.push({
+              ok: true,
+              message_id: (resp as Pdu<'submit_sm_resp'>).message_id,
+              command_status: 0,
+              attempts,
+              response: resp,
+            });
             break;
           }
           if (isThrottleStatus(st)) {
@@ -304,7 +337,9 @@ export class SmppClient extends EventEmitter<SmppClientEvents> {
     this.#state = 'closed';
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    const sessions = [this.#tx, this.#rx].filter((s, i, a): s is SmppSession => s !== undefined && a.indexOf(s) === i);
+    const sessions = [this.#tx, this.#rx].filter(
+      (s, i, a): s is SmppSession => s !== undefined && a.indexOf(s) === i,
+    );
     await Promise.all(sessions.map((s) => s.unbind()));
   }
 }

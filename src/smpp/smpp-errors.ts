@@ -14,8 +14,9 @@
  * | SMPP_ERR_NACK             | peer answered generic_nack (`status`)            | do not resend same |
  * | SMPP_ERR_BAD_RESPONSE     | response PDU could not be decoded                | outcome unknown    |
  */
-import type { Pdu, PduInput } from './pdu-types.js';
+
 import { commandStatusName } from './command-status.js';
+import type { Pdu, PduInput } from './pdu-types.js';
 
 const BRAND = Symbol.for('swiftlet.smpp.error');
 

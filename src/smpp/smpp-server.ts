@@ -9,7 +9,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { CommandStatus } from './command-status.js';
 import type { Pdu, PduInput } from './pdu-types.js';
-import { type ResponseFields, type BindType, type RequestOptions, SmppSession } from './session.js';
+import { type BindType, type RequestOptions, type ResponseFields, SmppSession } from './session.js';
 import type { SessionConfig } from './session-config.js';
 import { SmppNotBoundError } from './smpp-errors.js';
 
@@ -23,7 +23,10 @@ export interface BindRequest {
   pdu: Pdu;
 }
 
-type Handler<N extends Pdu['command']> = (pdu: Pdu<N>, session: SmppSession) => ResponseFields | undefined | void | Promise<ResponseFields | undefined | void>;
+type Handler<N extends Pdu['command']> = (
+  pdu: Pdu<N>,
+  session: SmppSession,
+) => ResponseFields | undefined | void | Promise<ResponseFields | undefined | void>;
 
 /**
  * Callbacks per request kind. Each returns response fields (or a promise of them); omitted
@@ -31,7 +34,10 @@ type Handler<N extends Pdu['command']> = (pdu: Pdu<N>, session: SmppSession) => 
  */
 export interface SmppServerHandler {
   /** Decide a bind. Return a command_status (0 = accept) or fields. Default: accept all. */
-  authenticate?(req: BindRequest, session: SmppSession): number | ResponseFields | Promise<number | ResponseFields>;
+  authenticate?(
+    req: BindRequest,
+    session: SmppSession,
+  ): number | ResponseFields | Promise<number | ResponseFields>;
   /** Default: ESME_ROK with a fresh hex message_id. */
   onSubmitSm?: Handler<'submit_sm'>;
   /** Default: ESME_ROK with a fresh hex message_id. */
@@ -122,9 +128,16 @@ export class SmppServer extends EventEmitter<SmppServerEvents> {
    * robin across them, and resolves with the deliver_sm_resp.
    * @throws SmppNotBoundError when that system_id has no receiving bind.
    */
-  deliver(systemId: string, pdu: Omit<PduInput<'deliver_sm'>, 'command'>, opts?: RequestOptions): Promise<Pdu> {
-    const targets = this.boundSessions(systemId).filter((s) => s.bindType !== undefined && CAN_RECEIVE.has(s.bindType));
-    if (targets.length === 0) return Promise.reject(new SmppNotBoundError(`not bound as receiver for ${systemId}`));
+  deliver(
+    systemId: string,
+    pdu: Omit<PduInput<'deliver_sm'>, 'command'>,
+    opts?: RequestOptions,
+  ): Promise<Pdu> {
+    const targets = this.boundSessions(systemId).filter(
+      (s) => s.bindType !== undefined && CAN_RECEIVE.has(s.bindType),
+    );
+    if (targets.length === 0)
+      return Promise.reject(new SmppNotBoundError(`not bound as receiver for ${systemId}`));
     const s = targets[this.#rr++ % targets.length];
     return s.request({ ...pdu, command: 'deliver_sm' } as PduInput, opts);
   }
@@ -155,19 +168,38 @@ export class SmppServer extends EventEmitter<SmppServerEvents> {
     this.emit('session', session);
   }
 
-  async #authenticate(pdu: Pdu<'bind_transmitter' | 'bind_receiver' | 'bind_transceiver'>, s: SmppSession): Promise<ResponseFields> {
-    const bindType: BindType = pdu.command === 'bind_transmitter' ? 'transmitter' : pdu.command === 'bind_receiver' ? 'receiver' : 'transceiver';
+  async #authenticate(
+    pdu: Pdu<'bind_transmitter' | 'bind_receiver' | 'bind_transceiver'>,
+    s: SmppSession,
+  ): Promise<ResponseFields> {
+    const bindType: BindType =
+      pdu.command === 'bind_transmitter'
+        ? 'transmitter'
+        : pdu.command === 'bind_receiver'
+          ? 'receiver'
+          : 'transceiver';
     const auth = this.handler.authenticate;
     const systemId = this.#opts.systemId ?? 'Swiftlet';
     if (!auth) return { command_status: 0, system_id: systemId };
     const r = await auth(
-      { bindType, system_id: pdu.system_id, password: pdu.password, system_type: pdu.system_type, interface_version: pdu.interface_version, remoteAddress: s.remoteAddress, pdu },
+      {
+        bindType,
+        system_id: pdu.system_id,
+        password: pdu.password,
+        system_type: pdu.system_type,
+        interface_version: pdu.interface_version,
+        remoteAddress: s.remoteAddress,
+        pdu,
+      },
       s,
     );
     return typeof r === 'number' ? { command_status: r, system_id: systemId } : { system_id: systemId, ...r };
   }
 
-  #dispatch(pdu: Pdu, s: SmppSession): ResponseFields | undefined | void | Promise<ResponseFields | undefined | void> {
+  #dispatch(
+    pdu: Pdu,
+    s: SmppSession,
+  ): ResponseFields | undefined | void | Promise<ResponseFields | undefined | void> {
     const h = this.handler;
     const transmitting = s.bindType !== undefined && CAN_TRANSMIT.has(s.bindType);
     switch (pdu.command) {

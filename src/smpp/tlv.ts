@@ -120,8 +120,10 @@ export function octetsTlv(tag: number, value: Buffer | Uint8Array): Tlv {
 }
 
 /** `network_error_code` (3 octets): network type (1 = ANSI-136, 2 = IS-95, 3 = GSM, ...) and error. */
-export function readNetworkErrorCode(tlvs: readonly Tlv[]): { network_type: number; error_code: number } | undefined {
+export function readNetworkErrorCode(
+  tlvs: readonly Tlv[],
+): { network_type: number; error_code: number } | undefined {
   const v = tlvBytes(tlvs, TlvTag.network_error_code);
-  if (!v || v.length !== 3) return undefined;
+  if (v?.length !== 3) return undefined;
   return { network_type: v[0], error_code: v.readUInt16BE(1) };
 }

@@ -1,5 +1,5 @@
-import { BlockList, isIP } from 'node:net';
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { BlockList, isIP } from 'node:net';
 
 /**
  * Where a push may connect to. Customer URLs are untrusted input: without a guard a URL (or a DNS
@@ -19,7 +19,14 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
  * - `public` everything else.
  * IPv4-mapped IPv6 (`::ffff:10.0.0.1`) is judged as the IPv4 address it carries.
  */
-export type AddressClass = 'unspecified' | 'metadata' | 'link-local' | 'reserved' | 'loopback' | 'private' | 'public';
+export type AddressClass =
+  | 'unspecified'
+  | 'metadata'
+  | 'link-local'
+  | 'reserved'
+  | 'loopback'
+  | 'private'
+  | 'public';
 
 /** Which non-public classes are allowed. Both default to false (production). */
 export interface AddressPolicy {
@@ -38,7 +45,13 @@ function list(entries: Array<[string, number | null, 'ipv4' | 'ipv6']>): BlockLi
 
 // Built once when the module loads.
 const CLASSES: ReadonlyArray<[AddressClass, BlockList]> = [
-  ['unspecified', list([['0.0.0.0', 8, 'ipv4'], ['::', null, 'ipv6']])],
+  [
+    'unspecified',
+    list([
+      ['0.0.0.0', 8, 'ipv4'],
+      ['::', null, 'ipv6'],
+    ]),
+  ],
   [
     'metadata',
     list([
@@ -47,9 +60,28 @@ const CLASSES: ReadonlyArray<[AddressClass, BlockList]> = [
       ['fd00:ec2::254', null, 'ipv6'],
     ]),
   ],
-  ['link-local', list([['169.254.0.0', 16, 'ipv4'], ['fe80::', 10, 'ipv6']])],
-  ['reserved', list([['224.0.0.0', 4, 'ipv4'], ['240.0.0.0', 4, 'ipv4'], ['ff00::', 8, 'ipv6']])],
-  ['loopback', list([['127.0.0.0', 8, 'ipv4'], ['::1', null, 'ipv6']])],
+  [
+    'link-local',
+    list([
+      ['169.254.0.0', 16, 'ipv4'],
+      ['fe80::', 10, 'ipv6'],
+    ]),
+  ],
+  [
+    'reserved',
+    list([
+      ['224.0.0.0', 4, 'ipv4'],
+      ['240.0.0.0', 4, 'ipv4'],
+      ['ff00::', 8, 'ipv6'],
+    ]),
+  ],
+  [
+    'loopback',
+    list([
+      ['127.0.0.0', 8, 'ipv4'],
+      ['::1', null, 'ipv6'],
+    ]),
+  ],
   [
     'private',
     list([
@@ -99,7 +131,11 @@ export class AddressRefusedError extends Error {
 
 /** True when `err` (or its `cause`) is an {@link AddressRefusedError}. */
 export function isAddressRefused(err: unknown): err is AddressRefusedError {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
+  for (
+    let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0;
+    e && i < 4;
+    e = e.cause as typeof e, i++
+  ) {
     if (e.code === ADDRESS_REFUSED) return true;
   }
   return false;
@@ -114,7 +150,11 @@ export function checkAddress(ip: string, policy: AddressPolicy, host?: string): 
   return new AddressRefusedError(ip, cls, host);
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A drop-in for `dns.lookup` to hand to `net.connect({ lookup })` (undici: `new Agent({ connect:
@@ -128,20 +168,24 @@ export function guardedLookup(
 ): (hostname: string, options: LookupOptions, callback: LookupCallback) => void {
   return (hostname, options, callback) => {
     const all = options.all === true;
-    resolve(hostname, { ...options, all: true }, (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => {
-      if (err) return callback(err, all ? [] : '', 0);
-      let refusal: AddressRefusedError | null = null;
-      const allowed = addresses.filter((a) => {
-        const r = checkAddress(a.address, policy, hostname);
-        refusal ??= r;
-        return r === null;
-      });
-      if (allowed.length === 0) {
-        const e = refusal ?? new AddressRefusedError(hostname, 'unspecified', hostname);
-        return callback(e as unknown as NodeJS.ErrnoException, all ? [] : '', 0);
-      }
-      if (all) callback(null, allowed);
-      else callback(null, allowed[0].address, allowed[0].family);
-    });
+    resolve(
+      hostname,
+      { ...options, all: true },
+      (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => {
+        if (err) return callback(err, all ? [] : '', 0);
+        let refusal: AddressRefusedError | null = null;
+        const allowed = addresses.filter((a) => {
+          const r = checkAddress(a.address, policy, hostname);
+          refusal ??= r;
+          return r === null;
+        });
+        if (allowed.length === 0) {
+          const e = refusal ?? new AddressRefusedError(hostname, 'unspecified', hostname);
+          return callback(e as unknown as NodeJS.ErrnoException, all ? [] : '', 0);
+        }
+        if (all) callback(null, allowed);
+        else callback(null, allowed[0].address, allowed[0].family);
+      },
+    );
   };
 }

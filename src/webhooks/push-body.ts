@@ -24,7 +24,13 @@ export const STATUS_FIELD_ORDER: readonly string[] = Object.freeze([
   'to',
 ]);
 
-export const UPLINK_FIELD_ORDER: readonly string[] = Object.freeze(['from', 'to', 'body', 'smsMsgId', 'createTime']);
+export const UPLINK_FIELD_ORDER: readonly string[] = Object.freeze([
+  'from',
+  'to',
+  'body',
+  'smsMsgId',
+  'createTime',
+]);
 
 export const BATCH_ELEMENT_ORDER: readonly string[] = Object.freeze([
   'smsMsgId',
@@ -40,7 +46,10 @@ export const BATCH_ELEMENT_ORDER: readonly string[] = Object.freeze([
 ]);
 
 /** Payload entries in `order` first, then the rest; undefined/null values dropped. */
-export function orderFields(payload: Record<string, string>, order: readonly string[]): Array<[string, string]> {
+export function orderFields(
+  payload: Record<string, string>,
+  order: readonly string[],
+): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const k of order) {
     const v = payload[k];

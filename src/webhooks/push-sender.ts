@@ -69,7 +69,12 @@ export class PushSender {
       return { httpStatus: null, latencyMs: 0, error: `invalid push URL: ${req.url}`, permanent: true };
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      return { httpStatus: null, latencyMs: 0, error: `unsupported push URL scheme: ${url.protocol}`, permanent: true };
+      return {
+        httpStatus: null,
+        latencyMs: 0,
+        error: `unsupported push URL scheme: ${url.protocol}`,
+        permanent: true,
+      };
     }
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (isIP(host) !== 0) {
@@ -102,11 +107,20 @@ export class PushSender {
 
 function describeError(err: unknown): string {
   // The guard's own message is the clearest; undici may wrap it.
-  for (let e = err as { name?: string; message?: string; cause?: unknown } | undefined, i = 0; e && i < 4; i++) {
+  for (
+    let e = err as { name?: string; message?: string; cause?: unknown } | undefined, i = 0;
+    e && i < 4;
+    i++
+  ) {
     if (e.name === 'AddressRefusedError' && e.message) return e.message;
     e = e.cause as typeof e;
   }
-  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = err as {
+    code?: string;
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timeout';
   const code = e?.code ?? e?.cause?.code;
   const msg = e?.message || e?.cause?.message || String(err);

@@ -27,7 +27,11 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 });
 
 /** Back-off step after `attempts` failures, jitter from `random()` in [0, 1). */
-export function retryDelay(attempts: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function retryDelay(
+  attempts: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(Math.max(attempts, 1) - 1, 30);
   const step = Math.min(policy.maxDelayMs, policy.baseMs * 2 ** exp);
   return Math.round(step / 2 + random() * (step / 2));

@@ -50,7 +50,12 @@ export interface WebhookWorkerDeps {
   maxBatchSize?: number;
 }
 
-type Completion = { id: number; attempt: PushAttempt; outcome: 'delivered' | 'retry' | 'dead'; nextDueAt?: number };
+type Completion = {
+  id: number;
+  attempt: PushAttempt;
+  outcome: 'delivered' | 'retry' | 'dead';
+  nextDueAt?: number;
+};
 
 /** Apps are read for push signing; cached briefly so a burst of reports costs one read. */
 const APP_CACHE_MS = 5_000;
@@ -108,7 +113,11 @@ export class WebhookWorker {
       pollMs: w.pollMs ?? 200,
       maxInFlight: w.maxInFlight ?? 1_000,
     };
-    this.#policy = { baseMs: this.#opts.retryBaseMs, maxDelayMs: this.#opts.retryMaxMs, maxAgeMs: w.maxAgeMs };
+    this.#policy = {
+      baseMs: this.#opts.retryBaseMs,
+      maxDelayMs: this.#opts.retryMaxMs,
+      maxAgeMs: w.maxAgeMs,
+    };
     this.#sender = new PushSender({
       timeoutMs: w.timeoutMs,
       allowPrivate: w.allowPrivate,
@@ -187,7 +196,11 @@ export class WebhookWorker {
     const req: PushRequest =
       row.kind === 'uplink'
         ? { url: row.url, contentType: 'application/x-www-form-urlencoded', body: uplinkBody(row.payload) }
-        : { url: row.url, contentType: 'application/x-www-form-urlencoded', body: statusReportBody(row.payload) };
+        : {
+            url: row.url,
+            contentType: 'application/x-www-form-urlencoded',
+            body: statusReportBody(row.payload),
+          };
     const at = this.#clock();
     const result = await this.#send(row.appId, req);
     this.#complete([row], at, result);
@@ -210,7 +223,12 @@ export class WebhookWorker {
       if (app?.pushSigning) req.headers = this.#sign(app, req);
     } catch (err) {
       // Without the app we cannot sign; retrying later is the safe choice.
-      return { httpStatus: null, latencyMs: 0, error: `signing failed: ${(err as Error).message}`, permanent: false };
+      return {
+        httpStatus: null,
+        latencyMs: 0,
+        error: `signing failed: ${(err as Error).message}`,
+        permanent: false,
+      };
     }
     return this.#sender.send(req);
   }

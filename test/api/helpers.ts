@@ -31,7 +31,14 @@ export interface ApiFixture {
 export function testConfig(over: ConfigOverrides = {}): { config: Config; dataDir: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'swiftlet-api-'));
   const { config } = loadConfig(
-    { dataDir, adminToken: ADMIN_TOKEN, secretKey: '07'.repeat(32), consoleDir: join(dataDir, 'no-console'), logLevel: 'silent', ...over },
+    {
+      dataDir,
+      adminToken: ADMIN_TOKEN,
+      secretKey: '07'.repeat(32),
+      consoleDir: join(dataDir, 'no-console'),
+      logLevel: 'silent',
+      ...over,
+    },
     {},
   );
   return { config, dataDir };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildWsseHeaders } from '../../src/auth/wsse.js';
 import { signAkSk } from '../../src/auth/aksk.js';
-import { type ApiFixture, ADMIN_TOKEN, form, messageCount, setupApi } from './helpers.js';
+import { buildWsseHeaders } from '../../src/auth/wsse.js';
+import { ADMIN_TOKEN, type ApiFixture, form, messageCount, setupApi } from './helpers.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -14,11 +14,20 @@ describe('send API: accepted requests', () => {
   after(() => f.cleanup());
 
   it('accepts a WSSE hex-digest (Python/Java style) form request with the exact 2024 response shape', async () => {
-    const body = form({ from: f.signature.channelNumber as string, to: '+8615100000001', templateId: f.verify.id, templateParas: '["369751"]', statusCallback: '' });
+    const body = form({
+      from: f.signature.channelNumber as string,
+      to: '+8615100000001',
+      templateId: f.verify.id,
+      templateParas: '["369751"]',
+      statusCallback: '',
+    });
     const res = await f.app.inject({
       method: 'POST',
       url: '/sms/batchSendSms/v1',
-      headers: { 'content-type': FORM, ...buildWsseHeaders(f.tenant.appKey, f.tenant.appSecret, { digest: 'hex' }) },
+      headers: {
+        'content-type': FORM,
+        ...buildWsseHeaders(f.tenant.appKey, f.tenant.appSecret, { digest: 'hex' }),
+      },
       payload: body,
     });
     assert.equal(res.statusCode, 200);
@@ -28,7 +37,15 @@ describe('send API: accepted requests', () => {
     assert.equal(json.code, '000000');
     assert.equal(json.description, 'Success');
     const [r] = json.result;
-    assert.deepEqual(Object.keys(r), ['total', 'originTo', 'createTime', 'from', 'smsMsgId', 'countryId', 'status']);
+    assert.deepEqual(Object.keys(r), [
+      'total',
+      'originTo',
+      'createTime',
+      'from',
+      'smsMsgId',
+      'countryId',
+      'status',
+    ]);
     assert.equal(r.total, 1);
     assert.equal(r.originTo, '+8615100000001');
     assert.match(r.createTime, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
@@ -37,14 +54,22 @@ describe('send API: accepted requests', () => {
     assert.equal(r.countryId, 'CN');
     assert.equal(r.status, '000000');
     // Committed before the answer, and visible in send details with parts and events.
-    const detail = await f.app.inject({ method: 'GET', url: `/api/v1/messages/${r.smsMsgId}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const detail = await f.app.inject({
+      method: 'GET',
+      url: `/api/v1/messages/${r.smsMsgId}`,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     assert.equal(detail.statusCode, 200);
     const d = JSON.parse(detail.body);
     assert.equal(d.message.to, '+8615100000001');
     assert.equal(d.message.content, '【Swiftlet】Your code is 369751, valid for 5 minutes.');
     assert.equal(d.parts.length, 1);
     assert.ok(d.events.some((e: { kind: string }) => e.kind === 'accepted'));
-    const list = await f.app.inject({ method: 'GET', url: '/api/v1/messages?to=%2B8615100000001', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const list = await f.app.inject({
+      method: 'GET',
+      url: '/api/v1/messages?to=%2B8615100000001',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     assert.equal(JSON.parse(list.body).items[0].smsMsgId, r.smsMsgId);
   });
 
@@ -56,7 +81,12 @@ describe('send API: accepted requests', () => {
       method: 'POST',
       url: '/sms/batchSendSms/v1',
       headers: { 'content-type': FORM, ...headers },
-      payload: form({ from: f.signature.channelNumber as string, to: '+8615100000002', templateId: f.plain.id, statusCallback: '' }),
+      payload: form({
+        from: f.signature.channelNumber as string,
+        to: '+8615100000002',
+        templateId: f.plain.id,
+        statusCallback: '',
+      }),
     });
     assert.equal(JSON.parse(res.body).code, '000000');
   });
@@ -66,10 +96,28 @@ describe('send API: accepted requests', () => {
     ['AK/SK body-hashed (Java style) with Host :443', false, 'smsapi.example.com:443'],
   ] as const) {
     it(`accepts ${label}`, async () => {
-      const payload = form({ from: f.signature.channelNumber as string, to: '+8615100000003', templateId: f.verify.id, templateParas: '["000123"]' });
+      const payload = form({
+        from: f.signature.channelNumber as string,
+        to: '+8615100000003',
+        templateId: f.verify.id,
+        templateParas: '["000123"]',
+      });
       const base = { 'Content-Type': FORM, Host: host };
-      const added = signAkSk({ method: 'POST', path: '/sms/batchSendSms/v1', headers: base, body: payload, appKey: f.tenant.appKey, appSecret: f.tenant.appSecret, unsignedPayload });
-      const res = await f.app.inject({ method: 'POST', url: '/sms/batchSendSms/v1', headers: { ...base, ...added }, payload });
+      const added = signAkSk({
+        method: 'POST',
+        path: '/sms/batchSendSms/v1',
+        headers: base,
+        body: payload,
+        appKey: f.tenant.appKey,
+        appSecret: f.tenant.appSecret,
+        unsignedPayload,
+      });
+      const res = await f.app.inject({
+        method: 'POST',
+        url: '/sms/batchSendSms/v1',
+        headers: { ...base, ...added },
+        payload,
+      });
       assert.equal(JSON.parse(res.body).code, '000000', res.body);
     });
   }
@@ -84,8 +132,20 @@ describe('send API: accepted requests', () => {
       ],
     });
     const base = { 'Content-Type': 'application/json', Host: 'localhost' };
-    const added = signAkSk({ method: 'POST', path: '/sms/batchSendDiffSms/v1', headers: base, body: payload, appKey: f.tenant.appKey, appSecret: f.tenant.appSecret });
-    const res = await f.app.inject({ method: 'POST', url: '/sms/batchSendDiffSms/v1', headers: { ...base, ...added }, payload });
+    const added = signAkSk({
+      method: 'POST',
+      path: '/sms/batchSendDiffSms/v1',
+      headers: base,
+      body: payload,
+      appKey: f.tenant.appKey,
+      appSecret: f.tenant.appSecret,
+    });
+    const res = await f.app.inject({
+      method: 'POST',
+      url: '/sms/batchSendDiffSms/v1',
+      headers: { ...base, ...added },
+      payload,
+    });
     const json = JSON.parse(res.body);
     assert.equal(json.code, '000000', res.body);
     assert.deepEqual(
@@ -102,13 +162,21 @@ describe('send API: accepted requests', () => {
       method: 'POST',
       url: '/sms/batchSendSms/v1',
       headers: { 'content-type': FORM, ...buildWsseHeaders(f.tenant.appKey, f.tenant.appSecret) },
-      payload: form({ from: f.signature.channelNumber as string, to: '+8615100000021, 123,+8615100000021', templateId: f.verify.id, templateParas: '["123456"]' }),
+      payload: form({
+        from: f.signature.channelNumber as string,
+        to: '+8615100000021, 123,+8615100000021',
+        templateId: f.verify.id,
+        templateParas: '["123456"]',
+      }),
     });
     assert.equal(res.statusCode, 200);
     const json = JSON.parse(res.body);
     assert.equal(json.code, 'E000510');
     assert.equal(json.description, 'The SMS fails to be sent. For details, see status.');
-    assert.deepEqual(json.result.map((r: { status: string }) => r.status), ['000000', 'E200031', 'E200041']);
+    assert.deepEqual(
+      json.result.map((r: { status: string }) => r.status),
+      ['000000', 'E200031', 'E200041'],
+    );
     assert.deepEqual(Object.keys(json.result[2]), ['originTo', 'createTime', 'from', 'smsMsgId', 'status']);
     assert.equal(json.result[2].smsMsgId, '');
     assert.equal(await messageCount(f.store), before + 1);
@@ -130,7 +198,12 @@ describe('send API: accepted requests', () => {
       method: 'POST',
       url: '/sms/batchSendSms/v1',
       headers: { 'content-type': FORM, ...buildWsseHeaders(f.tenant.appKey, f.tenant.appSecret) },
-      payload: form({ from: f.signature.channelNumber as string, to: '+8615100000031', templateId: long.id, templateParas: '["654321"]' }),
+      payload: form({
+        from: f.signature.channelNumber as string,
+        to: '+8615100000031',
+        templateId: long.id,
+        templateParas: '["654321"]',
+      }),
     });
     const json = JSON.parse(res.body);
     assert.equal(json.code, '000000');

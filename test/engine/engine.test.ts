@@ -9,7 +9,15 @@ import { newApp, newMessage } from '../store/fixtures.js';
 import { newConnector, type RecordingLink, recordingFactory } from './helpers/recording-link.js';
 
 const CONFIG: EngineConfig = {
-  engine: { claimBatch: 50, leaseMs: 30_000, pollMs: 10, receiptWindowMs: 72 * 3_600_000, retryBaseMs: 10, maxAttempts: 3, sweepIntervalMs: 60_000 },
+  engine: {
+    claimBatch: 50,
+    leaseMs: 30_000,
+    pollMs: 10,
+    receiptWindowMs: 72 * 3_600_000,
+    retryBaseMs: 10,
+    maxAttempts: 3,
+    sweepIntervalMs: 60_000,
+  },
   frequency: { enabled: false, rules: [] },
 };
 
@@ -36,7 +44,14 @@ describe('Engine with a recording carrier link (real store)', () => {
     store = t.store;
     app = await store.createApp(newApp());
     connector = await store.createConnector(newConnector());
-    await store.createRoute({ name: 'cn', priority: 10, match: { prefixes: ['+86'] }, connectorIds: [connector.id], strategy: 'failover', enabled: true });
+    await store.createRoute({
+      name: 'cn',
+      priority: 10,
+      match: { prefixes: ['+86'] },
+      connectorIds: [connector.id],
+      strategy: 'failover',
+      enabled: true,
+    });
   });
   afterEach(async () => {
     await engine?.stop();
@@ -47,7 +62,14 @@ describe('Engine with a recording carrier link (real store)', () => {
   async function run(config: Partial<EngineConfig> = {}, clock?: () => number): Promise<RecordingLink> {
     const f = recordingFactory();
     links = f.links;
-    engine = new Engine({ store, config: { ...CONFIG, ...config }, log: silentLogger, nodeId: 'node-1', linkFactory: f.factory, clock });
+    engine = new Engine({
+      store,
+      config: { ...CONFIG, ...config },
+      log: silentLogger,
+      nodeId: 'node-1',
+      linkFactory: f.factory,
+      clock,
+    });
     engine.start();
     await engine.ready();
     return links.get(connector.id) as RecordingLink;
@@ -104,8 +126,20 @@ describe('Engine with a recording carrier link (real store)', () => {
 
   it('blocklist: a global block rejects (SC:0001, source 3); an opt-out block only stops promotion', async () => {
     const link = await run();
-    await store.addBlock({ appId: null, number: '+8613900000001', scope: 'all', reason: 'manual', note: null });
-    await store.addBlock({ appId: app.id, number: '+8613900000002', scope: 'promotion', reason: 'opt-out', note: null });
+    await store.addBlock({
+      appId: null,
+      number: '+8613900000001',
+      scope: 'all',
+      reason: 'manual',
+      note: null,
+    });
+    await store.addBlock({
+      appId: app.id,
+      number: '+8613900000002',
+      scope: 'promotion',
+      reason: 'opt-out',
+      note: null,
+    });
     const blocked = await send({ to: '+8613900000001' });
     const promo = await send({ to: '+8613900000002', templateType: 'PROMOTION_TYPE' });
     const notify = await send({ to: '+8613900000002', templateType: 'NOTIFY_TYPE' });
@@ -118,7 +152,10 @@ describe('Engine with a recording carrier link (real store)', () => {
       assert.ok(d.events.some((e) => e.kind === 'intercepted'));
     }
     await until(async () => (await detail(notify))?.message.state === 'SUBMITTED');
-    assert.deepEqual(link.submits.map((s) => s.message.smsMsgId), [notify.smsMsgId]);
+    assert.deepEqual(
+      link.submits.map((s) => s.message.smsMsgId),
+      [notify.smsMsgId],
+    );
   });
 
   it('an MO "R" (opt-out) blocks the next promotion message to that number', async () => {
@@ -134,7 +171,10 @@ describe('Engine with a recording carrier link (real store)', () => {
 
   it('frequency caps (when enabled) reject with the rule code; keyword rules with KEYWORD', async () => {
     const link = await run({
-      frequency: { enabled: true, rules: [{ windowMs: 60_000, max: 2, sameContent: false, code: 'MILIMIT' }] },
+      frequency: {
+        enabled: true,
+        rules: [{ windowMs: 60_000, max: 2, sameContent: false, code: 'MILIMIT' }],
+      },
       interception: { keywords: ['casino'] },
     });
     const now = Date.now();
@@ -153,7 +193,7 @@ describe('Engine with a recording carrier link (real store)', () => {
 
   it('a link failure requeues the message with back-off; the next attempt succeeds', async () => {
     const link = await run();
-    link.script = (m, n) =>
+    link.script = (_m, n) =>
       n === 1
         ? { kind: 'retry', reason: 'response timeout' }
         : { kind: 'ok', parts: [{ seq: 1, carrierMsgId: '1F', submittedAt: Date.now() }] };
@@ -202,7 +242,10 @@ describe('Engine with a recording carrier link (real store)', () => {
 
   it('a receipt is committed (part, message, report row) before deliver resolves, with the exact §6 fields', async () => {
     const link = await run();
-    link.script = (m) => ({ kind: 'ok', parts: [{ seq: 1, carrierMsgId: '00ABC', submittedAt: Date.now() }] });
+    link.script = () => ({
+      kind: 'ok',
+      parts: [{ seq: 1, carrierMsgId: '00ABC', submittedAt: Date.now() }],
+    });
     const m = await send({ extend: 'e9', to: '+8613900000005' });
     await until(async () => (await detail(m))?.message.state === 'SUBMITTED');
     const before = Date.now();
@@ -239,12 +282,18 @@ describe('Engine with a recording carrier link (real store)', () => {
   it('receipts arriving together are applied in one group and all resolve', async () => {
     const link = await run();
     let n = 0;
-    link.script = () => ({ kind: 'ok', parts: [{ seq: 1, carrierMsgId: String(100 + ++n), submittedAt: Date.now() }] });
+    link.script = () => ({
+      kind: 'ok',
+      parts: [{ seq: 1, carrierMsgId: String(100 + ++n), submittedAt: Date.now() }],
+    });
     const msgs = [await send(), await send(), await send()];
     for (const m of msgs) await until(async () => (await detail(m))?.message.state === 'SUBMITTED');
     await Promise.all(
       [101, 102, 103].map((id, i) =>
-        link.deliver({ esm_class: 0x04, text: `id:${id.toString(16)} stat:${i === 0 ? 'UNDELIV' : 'DELIVRD'} err:${i === 0 ? '001' : '000'}` }),
+        link.deliver({
+          esm_class: 0x04,
+          text: `id:${id} stat:${i === 0 ? 'UNDELIV' : 'DELIVRD'} err:${i === 0 ? '001' : '000'}`,
+        }),
       ),
     );
     const states = await Promise.all(msgs.map(async (m) => (await detail(m))?.message.state));
@@ -272,7 +321,12 @@ describe('Engine with a recording carrier link (real store)', () => {
     await store.updateApp(app.id, { uplinkUrl: 'http://up.example/mo' });
     const sig = await store.createSignature({ appId: app.id, name: 'Shop', type: 'NOTIFY_TYPE' });
     const ch = (await store.approveSignature(sig.id))?.channelNumber as string;
-    await link.deliver({ source_addr: '8613700000001', source_addr_ton: 1, destination_addr: `${ch}12`, text: 'Hello' });
+    await link.deliver({
+      source_addr: '8613700000001',
+      source_addr_ton: 1,
+      destination_addr: `${ch}12`,
+      text: 'Hello',
+    });
     const mos = await store.listMo({ appId: app.id }, { limit: 10 });
     assert.equal(mos.total, 1);
     assert.equal(mos.items[0].from, '+8613700000001');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Router, routeMatches, type RouteInput } from '../../src/engine/router.js';
+import { type RouteInput, Router, routeMatches } from '../../src/engine/router.js';
 import type { RouteRecord } from '../../src/store/records.js';
 
 const MSG: RouteInput = { to: '+8613912345678', countryId: 'CN', appId: 'app1', templateType: 'NOTIFY_TYPE' };
@@ -33,7 +33,10 @@ describe('routeMatches', () => {
     assert.equal(routeMatches({ countries: ['US'] }, MSG), false);
     assert.equal(routeMatches({ appIds: ['app2'] }, MSG), false);
     assert.equal(routeMatches({ templateTypes: ['PROMOTION_TYPE'] }, MSG), false);
-    assert.equal(routeMatches({ templateTypes: ['NOTIFY_TYPE'], appIds: ['app1'], countries: ['CN'] }, MSG), true);
+    assert.equal(
+      routeMatches({ templateTypes: ['NOTIFY_TYPE'], appIds: ['app1'], countries: ['CN'] }, MSG),
+      true,
+    );
   });
   it('all present criteria must match', () => {
     assert.equal(routeMatches({ prefixes: ['+86'], appIds: ['other'] }, MSG), false);
@@ -45,7 +48,12 @@ describe('Router', () => {
     const r = new Router([
       route({ id: 'late', priority: 50, connectorIds: ['late'] }),
       route({ id: 'off', priority: 1, enabled: false, connectorIds: ['off'] }),
-      route({ id: 'promo', priority: 10, match: { templateTypes: ['PROMOTION_TYPE'] }, connectorIds: ['promo'] }),
+      route({
+        id: 'promo',
+        priority: 10,
+        match: { templateTypes: ['PROMOTION_TYPE'] },
+        connectorIds: ['promo'],
+      }),
       route({ id: 'tie', priority: 50, connectorIds: ['tie'] }),
     ]);
     assert.deepEqual(r.candidates(MSG, all), ['late']);
@@ -58,13 +66,28 @@ describe('Router', () => {
   });
   it('failover keeps the order; unknown connectors are dropped; none left → null', () => {
     const r = new Router([route({ connectorIds: ['a', 'gone', 'b'] })]);
-    assert.deepEqual(r.candidates(MSG, (id) => id !== 'gone'), ['a', 'b']);
-    assert.deepEqual(r.candidates(MSG, (id) => id !== 'gone'), ['a', 'b']);
-    assert.equal(r.candidates(MSG, () => false), null);
+    assert.deepEqual(
+      r.candidates(MSG, (id) => id !== 'gone'),
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      r.candidates(MSG, (id) => id !== 'gone'),
+      ['a', 'b'],
+    );
+    assert.equal(
+      r.candidates(MSG, () => false),
+      null,
+    );
   });
   it('the first matching rule decides even if a later rule would have connectors', () => {
-    const r = new Router([route({ priority: 1, connectorIds: ['dead'] }), route({ priority: 2, connectorIds: ['live'] })]);
-    assert.equal(r.candidates(MSG, (id) => id === 'live'), null);
+    const r = new Router([
+      route({ priority: 1, connectorIds: ['dead'] }),
+      route({ priority: 2, connectorIds: ['live'] }),
+    ]);
+    assert.equal(
+      r.candidates(MSG, (id) => id === 'live'),
+      null,
+    );
   });
   it('round-robin rotates the starting connector and keeps the rest as failover', () => {
     const r = new Router([route({ strategy: 'roundrobin', connectorIds: ['a', 'b', 'c'] })]);

@@ -5,7 +5,13 @@ import { decodePdu, encodePdu } from '../../src/smpp/pdu-codec.js';
 import { PduFramer } from '../../src/smpp/pdu-framer.js';
 import { cs, frame, hex, u8 } from './helpers/hex.js';
 
-const submit = encodePdu({ command: 'submit_sm', sequence_number: 1, source_addr: 'A', destination_addr: 'B', short_message: Buffer.from('hello') });
+const submit = encodePdu({
+  command: 'submit_sm',
+  sequence_number: 1,
+  source_addr: 'A',
+  destination_addr: 'B',
+  short_message: Buffer.from('hello'),
+});
 const enquire = encodePdu({ command: 'enquire_link', sequence_number: 2 });
 const resp = encodePdu({ command: 'submit_sm_resp', sequence_number: 3, message_id: 'id-3' });
 const stream = Buffer.concat([submit, enquire, resp]);
@@ -75,10 +81,19 @@ describe('PduFramer', () => {
 });
 
 describe('codec properties (fast-check)', () => {
-  const cstr = (max: number) => fc.string({ unit: fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: max - 1 });
+  const cstr = (max: number) =>
+    fc.string({
+      unit: fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c)),
+      maxLength: max - 1,
+    });
   const octet = fc.integer({ min: 0, max: 255 });
   const tlvArb = fc.array(
-    fc.record({ tag: fc.integer({ min: 0, max: 0xffff }), value: fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)) }).map((t) => ({ tag: t.tag, value: t.value })),
+    fc
+      .record({
+        tag: fc.integer({ min: 0, max: 0xffff }),
+        value: fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)),
+      })
+      .map((t) => ({ tag: t.tag, value: t.value })),
     { maxLength: 4 },
   );
 
@@ -108,7 +123,12 @@ describe('codec properties (fast-check)', () => {
           tlvs: tlvArb,
         }),
         (command, fields) => {
-          const input = { command, command_id: command === 'submit_sm' ? 4 : 5, command_status: 0, ...fields };
+          const input = {
+            command,
+            command_id: command === 'submit_sm' ? 4 : 5,
+            command_status: 0,
+            ...fields,
+          };
           Object.setPrototypeOf(input, Object.prototype);
           const r = decodePdu(encodePdu(input));
           assert.ok(r.ok);
@@ -130,7 +150,12 @@ describe('codec properties (fast-check)', () => {
   });
 
   test('mutated valid frames never make decodePdu throw', () => {
-    const seeds = [submit, enquire, resp, encodePdu({ command: 'submit_multi', dest_address: [{ dest_flag: 2, dl_name: 'x' }] })];
+    const seeds = [
+      submit,
+      enquire,
+      resp,
+      encodePdu({ command: 'submit_multi', dest_address: [{ dest_flag: 2, dl_name: 'x' }] }),
+    ];
     fc.assert(
       fc.property(
         fc.constantFrom(...seeds),

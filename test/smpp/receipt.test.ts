@@ -8,13 +8,20 @@ import {
   parseReceiptDate,
   parseReceiptText,
 } from '../../src/smpp/receipt.js';
-import { TlvTag, cstringTlv, uintTlv } from '../../src/smpp/tlv.js';
+import { cstringTlv, TlvTag, uintTlv } from '../../src/smpp/tlv.js';
 
-const dr = (text: string, tlvs = [] as ReturnType<typeof uintTlv>[]) => ({ esm_class: 0x04, data_coding: 0, short_message: Buffer.from(text, 'latin1'), tlvs });
+const dr = (text: string, tlvs = [] as ReturnType<typeof uintTlv>[]) => ({
+  esm_class: 0x04,
+  data_coding: 0,
+  short_message: Buffer.from(text, 'latin1'),
+  tlvs,
+});
 
 describe('receipt text', () => {
   test('parses the Appendix B format', () => {
-    const r = parseReceiptText('id:0123456789 sub:001 dlvrd:001 submit date:2501011200 done date:2501011201 stat:DELIVRD err:000 text:Hello id:x');
+    const r = parseReceiptText(
+      'id:0123456789 sub:001 dlvrd:001 submit date:2501011200 done date:2501011201 stat:DELIVRD err:000 text:Hello id:x',
+    );
     assert.deepEqual(r, {
       id: '0123456789',
       sub: '001',
@@ -49,7 +56,10 @@ describe('receipt text', () => {
       text: 'This text is longer than twenty characters',
       dateSeconds: true,
     });
-    assert.equal(text, 'id:A1 sub:001 dlvrd:001 submit date:250304050607 done date:250304050609 stat:DELIVRD err:000 text:This text is longer ');
+    assert.equal(
+      text,
+      'id:A1 sub:001 dlvrd:001 submit date:250304050607 done date:250304050609 stat:DELIVRD err:000 text:This text is longer ',
+    );
     const r = parseDeliveryReceipt(dr(text));
     assert.equal(r?.message_id, 'A1');
     assert.equal(r?.stat, 'DELIVRD');
@@ -61,7 +71,11 @@ describe('receipt text', () => {
 describe('parseDeliveryReceipt', () => {
   test('TLVs win over the text', () => {
     const r = parseDeliveryReceipt(
-      dr('id:999 stat:DELIVRD err:000', [cstringTlv(TlvTag.receipted_message_id, 'abc'), uintTlv(TlvTag.message_state, 5, 1), { tag: TlvTag.network_error_code, value: Buffer.from([3, 0, 1]) }]),
+      dr('id:999 stat:DELIVRD err:000', [
+        cstringTlv(TlvTag.receipted_message_id, 'abc'),
+        uintTlv(TlvTag.message_state, 5, 1),
+        { tag: TlvTag.network_error_code, value: Buffer.from([3, 0, 1]) },
+      ]),
     );
     assert.equal(r?.message_id, 'abc');
     assert.equal(r?.stat, 'UNDELIV');
@@ -70,7 +84,10 @@ describe('parseDeliveryReceipt', () => {
   });
 
   test('an ordinary MO is not a receipt', () => {
-    assert.equal(parseDeliveryReceipt({ esm_class: 0, data_coding: 0, short_message: Buffer.from('hi'), tlvs: [] }), undefined);
+    assert.equal(
+      parseDeliveryReceipt({ esm_class: 0, data_coding: 0, short_message: Buffer.from('hi'), tlvs: [] }),
+      undefined,
+    );
     assert.equal(isDeliveryReceipt(0x04), true);
     assert.equal(isDeliveryReceipt(0x40), false);
   });

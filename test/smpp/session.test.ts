@@ -4,20 +4,30 @@ import { after, describe, test } from 'node:test';
 import { CommandStatus } from '../../src/smpp/command-status.js';
 import { encodePdu } from '../../src/smpp/pdu-codec.js';
 import { SmppSession } from '../../src/smpp/session.js';
-import { SmppClosedError, SmppStatusError, SmppTimeoutError, SmppWindowFullError } from '../../src/smpp/smpp-errors.js';
 import {
-  type RunningSmsc,
+  SmppClosedError,
+  type SmppStatusError,
+  type SmppTimeoutError,
+  SmppWindowFullError,
+} from '../../src/smpp/smpp-errors.js';
+import {
   bindErrorSmsc,
   genericNackOnSubmitSmsc,
   malformedPduSmsc,
   noResponseOnSubmitSmsc,
+  type RunningSmsc,
   resetOnSubmitSmsc,
   slowHappySmsc,
   startSmsc,
   unbindOnSubmitSmsc,
 } from './helpers/scripted-smsc.js';
 
-const FAST = { sweepIntervalMs: 20, requestExpiryTimeoutMs: 300, windowWaitTimeoutMs: 300, enquireLinkIntervalMs: 0 };
+const FAST = {
+  sweepIntervalMs: 20,
+  requestExpiryTimeoutMs: 300,
+  windowWaitTimeoutMs: 300,
+  enquireLinkIntervalMs: 0,
+};
 
 async function connect(smsc: RunningSmsc, config = {}): Promise<SmppSession> {
   const socket = net.connect(smsc.port, '127.0.0.1');
@@ -31,7 +41,12 @@ async function bound(smsc: RunningSmsc, config = {}): Promise<SmppSession> {
   return s;
 }
 
-const submit = (n = 0) => ({ command: 'submit_sm' as const, source_addr: 'S', destination_addr: `D${n}`, short_message: Buffer.from(`m${n}`) });
+const submit = (n = 0) => ({
+  command: 'submit_sm' as const,
+  source_addr: 'S',
+  destination_addr: `D${n}`,
+  short_message: Buffer.from(`m${n}`),
+});
 
 describe('SmppSession against scripted SMSCs', () => {
   const started: RunningSmsc[] = [];
@@ -61,7 +76,10 @@ describe('SmppSession against scripted SMSCs', () => {
   test('bindWithBadCredentialsRejectsWithBindFailedAndCloses', async () => {
     const c = await smsc(bindErrorSmsc(CommandStatus.ESME_RINVPASWD));
     const s = await connect(c);
-    await assert.rejects(s.bind({ bindType: 'transceiver', system_id: 'esme', password: 'bad' }), (e: SmppStatusError) => e.code === 'SMPP_ERR_BIND_FAILED' && e.status === 0x0e);
+    await assert.rejects(
+      s.bind({ bindType: 'transceiver', system_id: 'esme', password: 'bad' }),
+      (e: SmppStatusError) => e.code === 'SMPP_ERR_BIND_FAILED' && e.status === 0x0e,
+    );
     await s.closed();
     assert.equal(s.closeReason, 'bindFailed');
   });
@@ -113,7 +131,10 @@ describe('SmppSession against scripted SMSCs', () => {
   test('genericNackRejectsTheMatchingRequestWithItsStatus', async () => {
     const c = await smsc(genericNackOnSubmitSmsc());
     const s = await bound(c);
-    await assert.rejects(s.request(submit()), (e: SmppStatusError) => e.code === 'SMPP_ERR_NACK' && e.status === CommandStatus.ESME_RSYSERR);
+    await assert.rejects(
+      s.request(submit()),
+      (e: SmppStatusError) => e.code === 'SMPP_ERR_NACK' && e.status === CommandStatus.ESME_RSYSERR,
+    );
     assert.equal(s.state, 'bound');
     s.close();
   });
@@ -131,13 +152,21 @@ describe('SmppSession against scripted SMSCs', () => {
       assert.equal(e.sent, true);
       assert.equal(e.pdu.command, 'submit_sm');
     }
-    assert.deepEqual(s.inFlight().map((e) => (e.pdu as { destination_addr: string }).destination_addr).sort(), ['D1', 'D2', 'D3']);
+    assert.deepEqual(
+      s
+        .inFlight()
+        .map((e) => (e.pdu as { destination_addr: string }).destination_addr)
+        .sort(),
+      ['D1', 'D2', 'D3'],
+    );
   });
 
   test('connectionResetMidWindowRejectsInFlightWithClosedError', async () => {
     const c = await smsc(resetOnSubmitSmsc(2));
     const s = await bound(c, { requestExpiryTimeoutMs: 5000 });
-    const closeInfo = new Promise<{ reason: string; n: number }>((r) => s.once('close', (i) => r({ reason: i.reason, n: i.inFlight.length })));
+    const closeInfo = new Promise<{ reason: string; n: number }>((r) =>
+      s.once('close', (i) => r({ reason: i.reason, n: i.inFlight.length })),
+    );
     const results = await Promise.allSettled([s.request(submit(1)), s.request(submit(2))]);
     assert.ok(results.every((r) => r.status === 'rejected' && r.reason instanceof SmppClosedError));
     assert.deepEqual(await closeInfo, { reason: 'connection', n: 2 });
@@ -181,7 +210,9 @@ describe('SmppSession against scripted SMSCs', () => {
     const port = (srv.address() as net.AddressInfo).port;
     const socket = net.connect(port, '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
-    const s = new SmppSession(socket, { config: { ...FAST, enquireLinkIntervalMs: 40, requestExpiryTimeoutMs: 100 } });
+    const s = new SmppSession(socket, {
+      config: { ...FAST, enquireLinkIntervalMs: 40, requestExpiryTimeoutMs: 100 },
+    });
     await s.bind({ bindType: 'transceiver', system_id: 'x' });
     await s.closed();
     assert.equal(s.closeReason, 'enquireLinkTimeout');
@@ -227,10 +258,12 @@ describe('SmppSession against scripted SMSCs', () => {
     });
     await s.bind({ bindType: 'transceiver', system_id: 'esme' });
     let ackedEarly = false;
-    const delivered = c.server.deliver('esme', { source_addr: '1', destination_addr: '2', short_message: Buffer.from('hi') }).then((r) => {
-      ackedEarly = !handled;
-      return r;
-    });
+    const delivered = c.server
+      .deliver('esme', { source_addr: '1', destination_addr: '2', short_message: Buffer.from('hi') })
+      .then((r) => {
+        ackedEarly = !handled;
+        return r;
+      });
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(ackedEarly, false);
     release();
@@ -244,7 +277,10 @@ describe('SmppSession against scripted SMSCs', () => {
     const c = await smsc();
     const socket = net.connect(c.port, '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
-    const s = new SmppSession(socket, { config: FAST, handler: { onRequest: () => Promise.reject(new Error('db down')) } });
+    const s = new SmppSession(socket, {
+      config: FAST,
+      handler: { onRequest: () => Promise.reject(new Error('db down')) },
+    });
     await s.bind({ bindType: 'receiver', system_id: 'esme' });
     const resp = await c.server.deliver('esme', { source_addr: '1', destination_addr: '2' });
     assert.equal(resp.command_status, CommandStatus.ESME_RX_T_APPN);

@@ -69,7 +69,10 @@ describe('buildShortMessageParts', () => {
   });
 
   test('buildSubmitSmParts merges base fields and ORs esm_class', () => {
-    const parts = buildSubmitSmParts({ source_addr: 'S', destination_addr: 'D', esm_class: 0x03, registered_delivery: 1 }, long(200));
+    const parts = buildSubmitSmParts(
+      { source_addr: 'S', destination_addr: 'D', esm_class: 0x03, registered_delivery: 1 },
+      long(200),
+    );
     assert.equal(parts.length, 2);
     assert.equal(parts[0].esm_class, 0x43);
     assert.equal(parts[1].source_addr, 'S');
@@ -85,14 +88,33 @@ describe('decodeShortMessage', () => {
   });
 
   test('reads data_coding 1 and 3 as single-byte text and prefers message_payload', () => {
-    assert.equal(decodeShortMessage({ esm_class: 0, data_coding: 3, short_message: Buffer.from('café', 'latin1'), tlvs: [] }).text, 'café');
-    assert.equal(decodeShortMessage({ esm_class: 0, data_coding: 1, short_message: Buffer.from('abc'), tlvs: [] }).text, 'abc');
+    assert.equal(
+      decodeShortMessage({
+        esm_class: 0,
+        data_coding: 3,
+        short_message: Buffer.from('café', 'latin1'),
+        tlvs: [],
+      }).text,
+      'café',
+    );
+    assert.equal(
+      decodeShortMessage({ esm_class: 0, data_coding: 1, short_message: Buffer.from('abc'), tlvs: [] }).text,
+      'abc',
+    );
     const tlvs = [{ tag: TlvTag.message_payload, value: Buffer.from('payload') }];
-    assert.equal(decodeShortMessage({ esm_class: 0, data_coding: 3, short_message: Buffer.alloc(0), tlvs }).text, 'payload');
+    assert.equal(
+      decodeShortMessage({ esm_class: 0, data_coding: 3, short_message: Buffer.alloc(0), tlvs }).text,
+      'payload',
+    );
   });
 
   test('a malformed UDH is treated as text, never throws', () => {
-    const d = decodeShortMessage({ esm_class: 0x40, data_coding: 3, short_message: Buffer.from([9, 0, 3]), tlvs: [] });
+    const d = decodeShortMessage({
+      esm_class: 0x40,
+      data_coding: 3,
+      short_message: Buffer.from([9, 0, 3]),
+      tlvs: [],
+    });
     assert.equal(d.concat, undefined);
   });
 });
@@ -117,8 +139,18 @@ describe('Reassembler', () => {
   test('a surrogate pair split across parts by the sender still decodes', () => {
     const bytes = Buffer.from('ab😀', 'utf16le').swap16(); // UTF-16BE: 61 62 d83d de00
     const udh = (seq: number) => Buffer.from([5, 0, 3, 9, 2, seq]);
-    const p1 = decodeShortMessage({ esm_class: 0x40, data_coding: 8, short_message: Buffer.concat([udh(1), bytes.subarray(0, 6)]), tlvs: [] });
-    const p2 = decodeShortMessage({ esm_class: 0x40, data_coding: 8, short_message: Buffer.concat([udh(2), bytes.subarray(6)]), tlvs: [] });
+    const p1 = decodeShortMessage({
+      esm_class: 0x40,
+      data_coding: 8,
+      short_message: Buffer.concat([udh(1), bytes.subarray(0, 6)]),
+      tlvs: [],
+    });
+    const p2 = decodeShortMessage({
+      esm_class: 0x40,
+      data_coding: 8,
+      short_message: Buffer.concat([udh(2), bytes.subarray(6)]),
+      tlvs: [],
+    });
     const r = new Reassembler();
     r.add('A', 'B', p1);
     const done = r.add('A', 'B', p2);

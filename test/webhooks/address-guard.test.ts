@@ -47,7 +47,14 @@ describe('classifyAddress', () => {
 
 describe('checkAddress', () => {
   it('refuses metadata, link-local and unspecified even when private and loopback are allowed', () => {
-    for (const ip of ['169.254.169.254', 'fd00:ec2::254', '100.100.100.200', '169.254.3.4', 'fe80::9', '0.0.0.0']) {
+    for (const ip of [
+      '169.254.169.254',
+      'fd00:ec2::254',
+      '100.100.100.200',
+      '169.254.3.4',
+      'fe80::9',
+      '0.0.0.0',
+    ]) {
       const r = checkAddress(ip, OPEN);
       assert.ok(r instanceof AddressRefusedError, ip);
       assert.equal(r.code, 'SWIFTLET_ADDRESS_REFUSED');
@@ -56,7 +63,10 @@ describe('checkAddress', () => {
   it('allows private only with allowPrivate and loopback only with allowLoopback', () => {
     assert.match(checkAddress('10.0.0.1', STRICT)?.message ?? '', /private.*allowPrivate/);
     assert.equal(checkAddress('10.0.0.1', { allowPrivate: true, allowLoopback: false }), null);
-    assert.match(checkAddress('127.0.0.1', { allowPrivate: true, allowLoopback: false })?.message ?? '', /loopback/);
+    assert.match(
+      checkAddress('127.0.0.1', { allowPrivate: true, allowLoopback: false })?.message ?? '',
+      /loopback/,
+    );
     assert.equal(checkAddress('127.0.0.1', { allowPrivate: false, allowLoopback: true }), null);
     assert.equal(checkAddress('93.184.216.34', STRICT), null);
   });
@@ -68,13 +78,20 @@ describe('guardedLookup', () => {
     ((_h: string, _o: unknown, cb: (e: null, a: LookupAddress[]) => void) => cb(null, answers)) as never;
 
   it('drops refused answers and keeps allowed ones', async () => {
-    const lookup = guardedLookup(STRICT, resolver([
-      { address: '10.0.0.5', family: 4 },
-      { address: '93.184.216.34', family: 4 },
-    ]));
-    const all = await new Promise<unknown>((res, rej) => lookup('x.test', { all: true }, (e, a) => (e ? rej(e) : res(a))));
+    const lookup = guardedLookup(
+      STRICT,
+      resolver([
+        { address: '10.0.0.5', family: 4 },
+        { address: '93.184.216.34', family: 4 },
+      ]),
+    );
+    const all = await new Promise<unknown>((res, rej) =>
+      lookup('x.test', { all: true }, (e, a) => (e ? rej(e) : res(a))),
+    );
     assert.deepEqual(all, [{ address: '93.184.216.34', family: 4 }]);
-    const one = await new Promise<unknown>((res, rej) => lookup('x.test', {}, (e, a, f) => (e ? rej(e) : res([a, f]))));
+    const one = await new Promise<unknown>((res, rej) =>
+      lookup('x.test', {}, (e, a, f) => (e ? rej(e) : res([a, f]))),
+    );
     assert.deepEqual(one, ['93.184.216.34', 4]);
   });
 

@@ -17,7 +17,11 @@ describe('PushSender against a real HTTP receiver', () => {
 
   it('posts the body with the content type and host, and reports the status', async () => {
     rx.respond = () => 204;
-    const r = await sender.send({ url: rx.url('/cb?x=1'), contentType: 'application/x-www-form-urlencoded', body: 'a=1&b=2' });
+    const r = await sender.send({
+      url: rx.url('/cb?x=1'),
+      contentType: 'application/x-www-form-urlencoded',
+      body: 'a=1&b=2',
+    });
     assert.equal(r.httpStatus, 204);
     assert.equal(r.error, null);
     assert.equal(r.permanent, false);
@@ -61,7 +65,11 @@ describe('PushSender against a real HTTP receiver', () => {
   it('refuses a host name that resolves to loopback, checked on the connected address', async () => {
     const strict = new PushSender({ timeoutMs: 500, allowPrivate: false, allowLoopback: false });
     const before = rx.received.length;
-    const r = await strict.send({ url: `http://localhost:${rx.port}/r`, contentType: 'application/json', body: '{}' });
+    const r = await strict.send({
+      url: `http://localhost:${rx.port}/r`,
+      contentType: 'application/json',
+      body: '{}',
+    });
     await strict.close();
     assert.equal(r.permanent, true, r.error ?? '');
     assert.match(r.error ?? '', /localhost resolves to/);
@@ -69,7 +77,11 @@ describe('PushSender against a real HTTP receiver', () => {
   });
 
   it('refuses the metadata address and non-http URLs as permanent', async () => {
-    const a = await sender.send({ url: 'http://169.254.169.254/latest', contentType: 'application/json', body: '{}' });
+    const a = await sender.send({
+      url: 'http://169.254.169.254/latest',
+      contentType: 'application/json',
+      body: '{}',
+    });
     assert.equal(a.permanent, true);
     assert.match(a.error ?? '', /metadata/);
     const b = await sender.send({ url: 'ftp://example.com/x', contentType: 'application/json', body: '{}' });

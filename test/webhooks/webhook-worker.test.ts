@@ -4,7 +4,7 @@ import { parseSdkAuthorization, verifyAkSk } from '../../src/auth/aksk.js';
 import { silentLogger } from '../../src/engine/logger.js';
 import type { AppRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
-import { WebhookWorker, type WebhookOptions } from '../../src/webhooks/webhook-worker.js';
+import { type WebhookOptions, WebhookWorker } from '../../src/webhooks/webhook-worker.js';
 import { createTestStore, type TestStore } from '../store/engines.js';
 import { newApp } from '../store/fixtures.js';
 import { makeReports } from './helpers/outbox-rows.js';
@@ -48,7 +48,13 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
     await rx.close();
   });
   const start = (opts: Partial<WebhookOptions> = {}, extra: { clock?: () => number } = {}) => {
-    worker = new WebhookWorker({ store, config: { webhooks: { ...OPTS, ...opts } }, log: silentLogger, nodeId: 'n1', ...extra });
+    worker = new WebhookWorker({
+      store,
+      config: { webhooks: { ...OPTS, ...opts } },
+      log: silentLogger,
+      nodeId: 'n1',
+      ...extra,
+    });
     worker.start();
     return worker;
   };
@@ -56,7 +62,11 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
 
   it('pushes a status report as the exact §6 form body and marks it delivered', async () => {
     const app = await store.createApp(newApp());
-    const [m] = await makeReports(store, app, 1, { statusCallback: rx.url('/report'), extend: 'order-7', to: '+8613900000001' });
+    const [m] = await makeReports(store, app, 1, {
+      statusCallback: rx.url('/report'),
+      extend: 'order-7',
+      to: '+8613900000001',
+    });
     start();
     const [got] = await rx.waitFor(1);
     assert.equal(got.method, 'POST');
@@ -97,12 +107,23 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
       assert.equal(r.headers['content-type'], 'application/json');
       return (JSON.parse(r.body) as { statusReportList: Array<Record<string, string>> }).statusReportList;
     });
-    assert.deepEqual(lists.map((l) => l.length).sort((a, b) => b - a), [50, 50, 20]);
+    assert.deepEqual(
+      lists.map((l) => l.length).sort((a, b) => b - a),
+      [50, 50, 20],
+    );
     const ids = new Set(lists.flat().map((e) => e.smsMsgId));
     assert.equal(ids.size, 120);
     for (const m of msgs) assert.ok(ids.has(m.smsMsgId));
     const first = lists[0][0];
-    assert.deepEqual(Object.keys(first), ['smsMsgId', 'total', 'sequence', 'status', 'statusDesc', 'source', 'orgCode']);
+    assert.deepEqual(Object.keys(first), [
+      'smsMsgId',
+      'total',
+      'sequence',
+      'status',
+      'statusDesc',
+      'source',
+      'orgCode',
+    ]);
     assert.equal(first.status, 'E200027');
     await until(async () => (await outbox(app)).every((o) => o.state === 'delivered'));
   });
@@ -111,7 +132,14 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
     const app = await store.createApp(newApp({ uplinkUrl: rx.url('/mo') }));
     const sig = await store.createSignature({ appId: app.id, name: 'Shop', type: 'NOTIFY_TYPE' });
     const ch = (await store.approveSignature(sig.id))?.channelNumber as string;
-    const mo = await store.insertMo({ smsMsgId: 'mo-77', from: '+8613700000001', to: `${ch}9`, body: 'hello 你好', connectorId: null, receivedAt: Date.now() });
+    const mo = await store.insertMo({
+      smsMsgId: 'mo-77',
+      from: '+8613700000001',
+      to: `${ch}9`,
+      body: 'hello 你好',
+      connectorId: null,
+      receivedAt: Date.now(),
+    });
     assert.equal(mo.appId, app.id);
     start();
     const [got] = await rx.waitFor(1);
@@ -151,8 +179,14 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
     await rx.waitFor(3);
     await until(async () => (await outbox(app))[0].state === 'delivered');
     const attempts = (await store.getMessageDetail(m.smsMsgId))?.pushes[0].attempts ?? [];
-    assert.deepEqual(attempts.map((a) => a.httpStatus), [500, 500, 200]);
-    assert.deepEqual(attempts.map((a) => a.error), ['HTTP 500', 'HTTP 500', null]);
+    assert.deepEqual(
+      attempts.map((a) => a.httpStatus),
+      [500, 500, 200],
+    );
+    assert.deepEqual(
+      attempts.map((a) => a.error),
+      ['HTTP 500', 'HTTP 500', null],
+    );
     assert.equal((await outbox(app))[0].attempts, 3);
   });
 

@@ -19,15 +19,15 @@ import {
   type ConsoleAuth,
   type ConsoleAuthOptions,
   CSRF_COOKIE,
+  createConsoleAuth,
   type OnRequestHook,
   SESSION_COOKIE,
-  createConsoleAuth,
   sendError,
 } from './console-auth.js';
 import { type ConsoleRole, ConsoleUserError, userView } from './console-users.js';
 import { serializeCookie } from './cookies.js';
 import { LOCK_MS } from './login-limiter.js';
-import { SESSION_TTL_MS, csrfTokenFor, issueSession } from './session-token.js';
+import { csrfTokenFor, issueSession, SESSION_TTL_MS } from './session-token.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -57,7 +57,13 @@ async function plugin(app: FastifyInstance, opts: ConsoleAuthPluginOptions): Pro
   app.decorate('consoleAuth', auth);
   app.decorate('authenticateConsoleOrToken', auth.authenticateConsoleOrToken);
 
-  const setCookies = (req: FastifyRequest, reply: FastifyReply, sid: string, csrf: string, maxAgeS: number) => {
+  const setCookies = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    sid: string,
+    csrf: string,
+    maxAgeS: number,
+  ) => {
     const secure = req.protocol === 'https';
     reply.header('set-cookie', [
       serializeCookie(SESSION_COOKIE, sid, { httpOnly: true, secure, maxAge: maxAgeS }),
@@ -68,7 +74,8 @@ async function plugin(app: FastifyInstance, opts: ConsoleAuthPluginOptions): Pro
 
   await app.register(async (r) => {
     r.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
-      if (err.statusCode && err.statusCode < 500) return sendError(reply, err.statusCode, 'VALIDATION_FAILED', err.message);
+      if (err.statusCode && err.statusCode < 500)
+        return sendError(reply, err.statusCode, 'VALIDATION_FAILED', err.message);
       req.log.error({ err }, 'console auth route failed');
       return sendError(reply, 500, 'INTERNAL', 'internal error');
     });
@@ -77,12 +84,18 @@ async function plugin(app: FastifyInstance, opts: ConsoleAuthPluginOptions): Pro
       const body = (req.body ?? {}) as Record<string, unknown>;
       const username = str(body.username)?.trim() ?? '';
       const password = str(body.password) ?? '';
-      if (!username || !password) return sendError(reply, 400, 'VALIDATION_FAILED', 'username and password are required');
+      if (!username || !password)
+        return sendError(reply, 400, 'VALIDATION_FAILED', 'username and password are required');
       const now = auth.now();
       const locked = auth.limiter.lockedFor(username, req.ip, now);
       if (locked > 0) {
         reply.header('retry-after', String(Math.ceil(locked / 1000)));
-        return sendError(reply, 429, 'LOCKED', `too many failed sign-ins; try again in ${Math.ceil(locked / 60000)} min`);
+        return sendError(
+          reply,
+          429,
+          'LOCKED',
+          `too many failed sign-ins; try again in ${Math.ceil(locked / 60000)} min`,
+        );
       }
       const user = await auth.users.authenticate(username, password);
       if (!user) {
@@ -121,7 +134,11 @@ async function plugin(app: FastifyInstance, opts: ConsoleAuthPluginOptions): Pro
       admin.post('/console/api/users', async (req, reply) => {
         const b = (req.body ?? {}) as Record<string, unknown>;
         try {
-          const u = await auth.users.create(str(b.username) ?? '', str(b.password) ?? '', (str(b.role) ?? 'viewer') as ConsoleRole);
+          const u = await auth.users.create(
+            str(b.username) ?? '',
+            str(b.password) ?? '',
+            (str(b.role) ?? 'viewer') as ConsoleRole,
+          );
           return reply.code(201).send(u);
         } catch (err) {
           return userError(reply, err);
@@ -131,7 +148,10 @@ async function plugin(app: FastifyInstance, opts: ConsoleAuthPluginOptions): Pro
         const b = (req.body ?? {}) as Record<string, unknown>;
         const { username } = req.params as { username: string };
         try {
-          return await auth.users.update(username, { password: str(b.password), role: str(b.role) as ConsoleRole | undefined });
+          return await auth.users.update(username, {
+            password: str(b.password),
+            role: str(b.role) as ConsoleRole | undefined,
+          });
         } catch (err) {
           return userError(reply, err);
         }

@@ -16,7 +16,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type ConsoleRole, ConsoleUsers } from './console-users.js';
 import { parseCookies } from './cookies.js';
 import { LoginLimiter } from './login-limiter.js';
-import { type SessionPayload, checkCsrf, deriveSessionKey, verifySession } from './session-token.js';
+import { checkCsrf, deriveSessionKey, type SessionPayload, verifySession } from './session-token.js';
 
 /** Session cookie name (HTTP-only). */
 export const SESSION_COOKIE = 'sid';
@@ -92,7 +92,10 @@ export async function createConsoleAuth(opts: ConsoleAuthOptions): Promise<Conso
   const { generatedPassword } = await users.init(adminPassword);
   if (generatedPassword) {
     const file = `${opts.dataDir.replace(/\/$/, '')}/admin-password`;
-    (opts.onGeneratedPassword ?? ((p, f) => console.log(`Console: user "admin", password ${p} (stored in ${f})`)))(generatedPassword, file);
+    (
+      opts.onGeneratedPassword ??
+      ((p, f) => console.log(`Console: user "admin", password ${p} (stored in ${f})`))
+    )(generatedPassword, file);
   }
   const key = deriveSessionKey(opts.secretKey);
   const tokenDigest = digest(opts.adminToken);
@@ -112,7 +115,11 @@ export async function createConsoleAuth(opts: ConsoleAuthOptions): Promise<Conso
     return u && u.ver === p.v ? p : null;
   };
 
-  const authenticate = async (req: FastifyRequest, reply: FastifyReply, adminOnly: boolean): Promise<void> => {
+  const authenticate = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    adminOnly: boolean,
+  ): Promise<void> => {
     if (req.headers.authorization !== undefined) {
       if (!isAdminToken(req)) {
         sendError(reply, 401, 'UNAUTHORIZED', 'missing or invalid bearer token');

@@ -85,7 +85,14 @@ export class ConsoleUsers {
       }
     }
     const now = new Date().toISOString();
-    this.users.set('admin', { username: 'admin', role: 'admin', hash: await hashPassword(password), ver: 1, createdAt: now, updatedAt: now });
+    this.users.set('admin', {
+      username: 'admin',
+      role: 'admin',
+      hash: await hashPassword(password),
+      ver: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
     this.save();
     return { generatedPassword: generated };
   }
@@ -132,13 +139,25 @@ export class ConsoleUsers {
   }
 
   async create(username: string, password: string, role: ConsoleRole): Promise<ConsoleUserView> {
-    if (!USERNAME_RE.test(username)) throw new ConsoleUserError('VALIDATION_FAILED', 'username must be 2–32 letters, digits, ".", "_" or "-"');
+    if (!USERNAME_RE.test(username))
+      throw new ConsoleUserError(
+        'VALIDATION_FAILED',
+        'username must be 2–32 letters, digits, ".", "_" or "-"',
+      );
     checkPassword(password);
-    if (role !== 'admin' && role !== 'viewer') throw new ConsoleUserError('VALIDATION_FAILED', 'role must be admin or viewer');
+    if (role !== 'admin' && role !== 'viewer')
+      throw new ConsoleUserError('VALIDATION_FAILED', 'role must be admin or viewer');
     this.reload(true);
     if (this.users.has(username)) throw new ConsoleUserError('CONFLICT', `user ${username} exists`);
     const now = new Date().toISOString();
-    const u: ConsoleUser = { username, role, hash: await hashPassword(password), ver: 1, createdAt: now, updatedAt: now };
+    const u: ConsoleUser = {
+      username,
+      role,
+      hash: await hashPassword(password),
+      ver: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
     this.users.set(username, u);
     this.save();
     return userView(u);
@@ -154,8 +173,10 @@ export class ConsoleUsers {
       next.hash = await hashPassword(patch.password);
     }
     if (patch.role !== undefined) {
-      if (patch.role !== 'admin' && patch.role !== 'viewer') throw new ConsoleUserError('VALIDATION_FAILED', 'role must be admin or viewer');
-      if (u.role === 'admin' && patch.role !== 'admin' && this.adminCount() === 1) throw new ConsoleUserError('INVALID_STATE', 'the last admin cannot be demoted');
+      if (patch.role !== 'admin' && patch.role !== 'viewer')
+        throw new ConsoleUserError('VALIDATION_FAILED', 'role must be admin or viewer');
+      if (u.role === 'admin' && patch.role !== 'admin' && this.adminCount() === 1)
+        throw new ConsoleUserError('INVALID_STATE', 'the last admin cannot be demoted');
       next.role = patch.role;
     }
     next.ver = u.ver + 1;
@@ -169,7 +190,8 @@ export class ConsoleUsers {
     this.reload(true);
     const u = this.users.get(username);
     if (!u) throw new ConsoleUserError('NOT_FOUND', `user ${username} not found`);
-    if (u.role === 'admin' && this.adminCount() === 1) throw new ConsoleUserError('INVALID_STATE', 'the last admin cannot be deleted');
+    if (u.role === 'admin' && this.adminCount() === 1)
+      throw new ConsoleUserError('INVALID_STATE', 'the last admin cannot be deleted');
     this.users.delete(username);
     this.save();
   }

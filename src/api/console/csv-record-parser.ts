@@ -35,7 +35,8 @@ export class CsvRecordParser {
         this.afterCr = false;
         if (c === '\n') continue;
       }
-      if (++this.recordChars > MAX_RECORD_CHARS) throw new Error(`a CSV record is longer than ${MAX_RECORD_CHARS} characters`);
+      if (++this.recordChars > MAX_RECORD_CHARS)
+        throw new Error(`a CSV record is longer than ${MAX_RECORD_CHARS} characters`);
       if (this.inQuotes) {
         if (this.quotePending) {
           this.quotePending = false;

@@ -11,7 +11,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type GroupTaskStatus = 'uploading' | 'scheduled' | 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
+export type GroupTaskStatus =
+  | 'uploading'
+  | 'scheduled'
+  | 'running'
+  | 'completed'
+  | 'cancelled'
+  | 'failed'
+  | 'interrupted';
 
 export interface GroupTask {
   id: string;

@@ -16,14 +16,15 @@
  * `store.acceptMessages`, so statuses (E200028, E200031, E200041…) are the ones a client would get.
  * Messages carry `taskId` = the task id.
  */
-import { createReadStream, createWriteStream, existsSync, rmSync } from 'node:fs';
+
 import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { newSmsMsgId } from '../../domain/ids.js';
-import type { Store } from '../../store/store.js';
 import type { AppRecord, SignatureRecord, TemplateRecord } from '../../store/records.js';
+import type { Store } from '../../store/store.js';
 import type { SendGroup, SendRequest } from '../send/send-request.js';
 import { planSend, templateVariables } from '../send/validate-send.js';
 import { type OnRequestHook, sendError } from './console-auth.js';
@@ -85,7 +86,10 @@ function csvCell(s: string): string {
 }
 
 async function findApp(store: Store, idOrKey: string): Promise<AppRecord | undefined> {
-  return (await store.getApp(idOrKey)) ?? (/^[A-Za-z0-9]{28}$/.test(idOrKey) ? await store.getAppByKey(idOrKey) : undefined);
+  return (
+    (await store.getApp(idOrKey)) ??
+    (/^[A-Za-z0-9]{28}$/.test(idOrKey) ? await store.getAppByKey(idOrKey) : undefined)
+  );
 }
 
 /** Resolves app, template, signature and `from` for a new task. @throws GroupSendError */
@@ -95,19 +99,38 @@ async function resolveTarget(store: Store, q: Record<string, string | undefined>
   const app = await findApp(store, q.app);
   if (!app) throw new GroupSendError(404, 'NOT_FOUND', `application ${q.app} not found`);
   const tpl = await store.getTemplate(q.templateId);
-  if (!tpl || tpl.appId !== app.id) throw new GroupSendError(404, 'NOT_FOUND', `template ${q.templateId} not found in this application`);
-  if (tpl.status !== 'active') throw new GroupSendError(409, 'INVALID_STATE', `template ${tpl.id} is ${tpl.status}, not active`);
+  if (!tpl || tpl.appId !== app.id)
+    throw new GroupSendError(404, 'NOT_FOUND', `template ${q.templateId} not found in this application`);
+  if (tpl.status !== 'active')
+    throw new GroupSendError(409, 'INVALID_STATE', `template ${tpl.id} is ${tpl.status}, not active`);
   if (app.region !== 'cn') {
-    if (!app.channelNumber) throw new GroupSendError(409, 'INVALID_STATE', 'the application has no channel number');
-    return { app, tpl, signature: null as SignatureRecord | null, signatureName: null as string | null, from: app.channelNumber };
+    if (!app.channelNumber)
+      throw new GroupSendError(409, 'INVALID_STATE', 'the application has no channel number');
+    return {
+      app,
+      tpl,
+      signature: null as SignatureRecord | null,
+      signatureName: null as string | null,
+      from: app.channelNumber,
+    };
   }
   const sigId = q.signature || (tpl.universal ? undefined : (tpl.signatureId ?? undefined));
-  if (!sigId) throw new GroupSendError(400, 'VALIDATION_FAILED', 'signature is required for a universal template');
+  if (!sigId)
+    throw new GroupSendError(400, 'VALIDATION_FAILED', 'signature is required for a universal template');
   const signature = await store.getSignature(sigId);
-  if (!signature || signature.appId !== app.id) throw new GroupSendError(404, 'NOT_FOUND', `signature ${sigId} not found in this application`);
-  if (signature.status !== 'approved' || !signature.channelNumber) throw new GroupSendError(409, 'INVALID_STATE', 'the signature is not approved');
-  if (!tpl.universal && tpl.signatureId !== signature.id) throw new GroupSendError(400, 'VALIDATION_FAILED', 'the template is bound to another signature');
-  return { app, tpl, signature, signatureName: tpl.universal ? signature.name : null, from: signature.channelNumber };
+  if (!signature || signature.appId !== app.id)
+    throw new GroupSendError(404, 'NOT_FOUND', `signature ${sigId} not found in this application`);
+  if (signature.status !== 'approved' || !signature.channelNumber)
+    throw new GroupSendError(409, 'INVALID_STATE', 'the signature is not approved');
+  if (!tpl.universal && tpl.signatureId !== signature.id)
+    throw new GroupSendError(400, 'VALIDATION_FAILED', 'the template is bound to another signature');
+  return {
+    app,
+    tpl,
+    signature,
+    signatureName: tpl.universal ? signature.name : null,
+    from: signature.channelNumber,
+  };
 }
 
 /** Registers the group-send routes and starts the background runner (stopped on close). */
@@ -127,14 +150,19 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
   };
 
   // ---- the runner -------------------------------------------------------------------------
-  async function acceptBatch(task: GroupTask, rows: unknown[][], failedOut: NodeJS.WritableStream): Promise<void> {
+  async function acceptBatch(
+    task: GroupTask,
+    rows: unknown[][],
+    failedOut: NodeJS.WritableStream,
+  ): Promise<void> {
     const [appRec, tpl, channelSignature] = await Promise.all([
       store.getApp(task.appId),
       store.getTemplate(task.templateId),
       task.signatureId ? store.findSignatureByChannel(task.from) : Promise.resolve(null),
     ]);
     if (!appRec) throw new GroupSendError(404, 'NOT_FOUND', 'the application was deleted');
-    if (appRec.status === 'frozen') throw new GroupSendError(409, 'INVALID_STATE', 'the application is frozen (E000112)');
+    if (appRec.status === 'frozen')
+      throw new GroupSendError(409, 'INVALID_STATE', 'the application is frozen (E000112)');
     // Consecutive rows with the same params share one group, like one batchSendDiffSms element.
     const groups: SendGroup[] = [];
     let lastKey: string | null = null;
@@ -149,7 +177,11 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
     }
     const request: SendRequest = { from: task.from, statusCallback: null, extend: null, groups };
     const signaturesByName = new Map<string, SignatureRecord | undefined>();
-    if (task.signatureName) signaturesByName.set(task.signatureName, await store.findSignatureByName(task.appId, task.signatureName));
+    if (task.signatureName)
+      signaturesByName.set(
+        task.signatureName,
+        await store.findSignatureByName(task.appId, task.signatureName),
+      );
     const entries = planSend(request, {
       app: appRec,
       channelSignature: channelSignature ?? null,
@@ -179,7 +211,10 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
     const failedOut = createWriteStream(file.failedPath(task.id));
     failedOut.write('number,status\n');
     try {
-      const lines = createInterface({ input: createReadStream(file.rowsPath(task.id)), crlfDelay: Number.POSITIVE_INFINITY });
+      const lines = createInterface({
+        input: createReadStream(file.rowsPath(task.id)),
+        crlfDelay: Number.POSITIVE_INFINITY,
+      });
       let batch: unknown[][] = [];
       for await (const line of lines) {
         if (line === '') continue;
@@ -235,7 +270,8 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
     r.addHook('onRequest', opts.authenticate);
     r.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
       if (err instanceof GroupSendError) return sendError(reply, err.status, err.code, err.message);
-      if (err.statusCode && err.statusCode < 500) return sendError(reply, err.statusCode, 'VALIDATION_FAILED', err.message);
+      if (err.statusCode && err.statusCode < 500)
+        return sendError(reply, err.statusCode, 'VALIDATION_FAILED', err.message);
       req.log.error({ err }, 'group-send route failed');
       return sendError(reply, 500, 'INTERNAL', 'internal error');
     });
@@ -253,11 +289,14 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
           target = await resolveTarget(store, q);
           if (q.scheduleAt) {
             const t = /^[0-9]+$/.test(q.scheduleAt) ? Number(q.scheduleAt) : Date.parse(q.scheduleAt);
-            if (Number.isNaN(t)) throw new GroupSendError(400, 'VALIDATION_FAILED', 'scheduleAt must be ISO 8601 or epoch ms');
-            if (t > now() + MAX_SCHEDULE_AHEAD_MS) throw new GroupSendError(400, 'VALIDATION_FAILED', 'scheduleAt may be at most 31 days ahead');
+            if (Number.isNaN(t))
+              throw new GroupSendError(400, 'VALIDATION_FAILED', 'scheduleAt must be ISO 8601 or epoch ms');
+            if (t > now() + MAX_SCHEDULE_AHEAD_MS)
+              throw new GroupSendError(400, 'VALIDATION_FAILED', 'scheduleAt may be at most 31 days ahead');
             scheduleAt = t > now() ? t : null;
           }
-          if (!body || typeof body.pipe !== 'function') throw new GroupSendError(400, 'VALIDATION_FAILED', 'send the CSV file as the request body');
+          if (!body || typeof body.pipe !== 'function')
+            throw new GroupSendError(400, 'VALIDATION_FAILED', 'send the CSV file as the request body');
         } catch (err) {
           body?.resume?.();
           return fail(reply, err);
@@ -265,7 +304,9 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
         const id = GroupTaskFile.newId();
         const task: GroupTask = {
           id,
-          name: (q.name ?? '').slice(0, 64) || `Group send ${new Date(now()).toISOString().slice(0, 16).replace('T', ' ')}`,
+          name:
+            (q.name ?? '').slice(0, 64) ||
+            `Group send ${new Date(now()).toISOString().slice(0, 16).replace('T', ' ')}`,
           appId: target.app.id,
           templateId: target.tpl.id,
           signatureId: target.signature?.id ?? null,
@@ -298,14 +339,16 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
                 first = false;
                 if (!hasDigit(rec[0] ?? '')) continue; // header row
               }
-              if (++task.total > maxRows) throw new GroupSendError(400, 'VALIDATION_FAILED', `the file has more than ${maxRows} rows`);
+              if (++task.total > maxRows)
+                throw new GroupSendError(400, 'VALIDATION_FAILED', `the file has more than ${maxRows} rows`);
               text += `${JSON.stringify(rec.map((c) => c.trim()))}\n`;
             }
             if (text && !out.write(text)) await once(out, 'drain');
           };
           for await (const chunk of body) {
             bytes += (chunk as Buffer).length;
-            if (bytes > maxBytes) throw new GroupSendError(413, 'VALIDATION_FAILED', `the file is larger than ${maxBytes} bytes`);
+            if (bytes > maxBytes)
+              throw new GroupSendError(413, 'VALIDATION_FAILED', `the file is larger than ${maxBytes} bytes`);
             await write(parser.push(decoder.decode(chunk as Buffer, { stream: true })));
           }
           await write([...parser.push(decoder.decode()), ...parser.end()]);
@@ -317,7 +360,8 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
           file.delete(id);
           rmSync(file.rowsPath(id), { force: true });
           if (err instanceof GroupSendError) return fail(reply, err);
-          if (err instanceof Error && /CSV record/.test(err.message)) return sendError(reply, 400, 'VALIDATION_FAILED', err.message);
+          if (err instanceof Error && /CSV record/.test(err.message))
+            return sendError(reply, 400, 'VALIDATION_FAILED', err.message);
           throw err;
         }
         task.status = 'scheduled';
@@ -332,7 +376,12 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
       const limit = Math.min(Math.max(Number(q.limit) || 50, 1), 1000);
       const offset = Math.max(Number(q.offset) || 0, 0);
       const all = file.list().filter((t) => !q.app || t.appId === q.app);
-      return { items: all.slice(offset, offset + limit).map(groupTaskView), total: all.length, limit, offset };
+      return {
+        items: all.slice(offset, offset + limit).map(groupTaskView),
+        total: all.length,
+        limit,
+        offset,
+      };
     });
 
     const taskOr404 = (id: string): GroupTask => {
@@ -341,7 +390,9 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
       return t;
     };
 
-    r.get('/api/v1/group-sends/:id', async (req) => groupTaskView(taskOr404((req.params as { id: string }).id)));
+    r.get('/api/v1/group-sends/:id', async (req) =>
+      groupTaskView(taskOr404((req.params as { id: string }).id)),
+    );
 
     r.post('/api/v1/group-sends/:id/cancel', async (req) => {
       const t = taskOr404((req.params as { id: string }).id);
@@ -359,7 +410,8 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
 
     r.delete('/api/v1/group-sends/:id', async (req, reply) => {
       const t = taskOr404((req.params as { id: string }).id);
-      if (t.status === 'running' || t.status === 'uploading') throw new GroupSendError(409, 'INVALID_STATE', 'cancel the task first');
+      if (t.status === 'running' || t.status === 'uploading')
+        throw new GroupSendError(409, 'INVALID_STATE', 'cancel the task first');
       file.delete(t.id);
       rmSync(file.rowsPath(t.id), { force: true });
       rmSync(file.failedPath(t.id), { force: true });
@@ -369,7 +421,9 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
     r.get('/api/v1/group-sends/:id/failed.csv', async (req, reply) => {
       const t = taskOr404((req.params as { id: string }).id);
       const path = file.failedPath(t.id);
-      reply.header('content-disposition', `attachment; filename="group-send-${t.id}-failed.csv"`).type('text/csv; charset=utf-8');
+      reply
+        .header('content-disposition', `attachment; filename="group-send-${t.id}-failed.csv"`)
+        .type('text/csv; charset=utf-8');
       if (!existsSync(path)) return 'number,status\n';
       return reply.send(createReadStream(path));
     });

@@ -50,6 +50,7 @@ export class LoginLimiter {
   }
 
   private sweep(now: number): void {
-    for (const [k, e] of this.entries) if (e.lockedUntil <= now && now - e.firstAt > this.lockMs) this.entries.delete(k);
+    for (const [k, e] of this.entries)
+      if (e.lockedUntil <= now && now - e.firstAt > this.lockMs) this.entries.delete(k);
   }
 }

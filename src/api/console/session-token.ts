@@ -25,7 +25,9 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 /** Derives the console's HMAC key from the instance secret (config `secretKey`, hex) so no new secret is needed. */
 export function deriveSessionKey(secretKeyHex: string): Buffer {
-  return createHmac('sha256', Buffer.from(secretKeyHex, 'hex')).update('swiftlet-console-session-v1').digest();
+  return createHmac('sha256', Buffer.from(secretKeyHex, 'hex'))
+    .update('swiftlet-console-session-v1')
+    .digest();
 }
 
 function mac(key: Buffer, data: string): string {
@@ -39,8 +41,19 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 /** Builds a new session token for `user` with a fresh nonce. */
-export function issueSession(key: Buffer, user: string, ver: number, now: number, ttlMs = SESSION_TTL_MS): { token: string; payload: SessionPayload } {
-  const payload: SessionPayload = { u: user, v: ver, exp: now + ttlMs, n: randomBytes(16).toString('base64url') };
+export function issueSession(
+  key: Buffer,
+  user: string,
+  ver: number,
+  now: number,
+  ttlMs = SESSION_TTL_MS,
+): { token: string; payload: SessionPayload } {
+  const payload: SessionPayload = {
+    u: user,
+    v: ver,
+    exp: now + ttlMs,
+    n: randomBytes(16).toString('base64url'),
+  };
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return { token: `${body}.${mac(key, body)}`, payload };
 }
@@ -54,7 +67,13 @@ export function verifySession(key: Buffer, token: string | undefined, now: numbe
   if (!safeEqual(mac(key, body), token.slice(dot + 1))) return null;
   try {
     const p = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SessionPayload;
-    if (typeof p.u !== 'string' || typeof p.v !== 'number' || typeof p.exp !== 'number' || typeof p.n !== 'string') return null;
+    if (
+      typeof p.u !== 'string' ||
+      typeof p.v !== 'number' ||
+      typeof p.exp !== 'number' ||
+      typeof p.n !== 'string'
+    )
+      return null;
     return p.exp > now ? p : null;
   } catch {
     return null;

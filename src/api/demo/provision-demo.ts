@@ -18,7 +18,10 @@ export interface DemoInfo {
 export const DEMO_SIGNATURE = 'Swiftlet';
 
 /** Provision once; returns the demo and whether it was created now. */
-export async function provisionDemo(store: Store, dataDir: string): Promise<{ demo: DemoInfo; created: boolean }> {
+export async function provisionDemo(
+  store: Store,
+  dataDir: string,
+): Promise<{ demo: DemoInfo; created: boolean }> {
   const file = join(dataDir, 'demo.json');
   if (existsSync(file)) {
     try {
@@ -44,8 +47,16 @@ export async function provisionDemo(store: Store, dataDir: string): Promise<{ de
   const approved = await store.approveSignature(sig.id);
   if (!approved?.channelNumber) throw new Error('demo signature approval did not allocate a channel number');
   const specs = [
-    { name: 'demo-welcome', content: 'Welcome to Swiftlet! Your demo platform is working.', params: [] as string[] },
-    { name: 'demo-code', content: 'Your verification code is ${NUM_6}. It expires in 5 minutes.', params: ['123456'] },
+    {
+      name: 'demo-welcome',
+      content: 'Welcome to Swiftlet! Your demo platform is working.',
+      params: [] as string[],
+    },
+    {
+      name: 'demo-code',
+      content: 'Your verification code is ${NUM_6}. It expires in 5 minutes.',
+      params: ['123456'],
+    },
   ];
   const templates: DemoInfo['templates'] = [];
   for (const s of specs) {
@@ -66,7 +77,12 @@ export async function provisionDemo(store: Store, dataDir: string): Promise<{ de
     appId: app.id,
     appKey: app.appKey,
     appSecret: app.appSecret,
-    signature: { id: approved.id, name: approved.name, type: approved.type, channelNumber: approved.channelNumber },
+    signature: {
+      id: approved.id,
+      name: approved.name,
+      type: approved.type,
+      channelNumber: approved.channelNumber,
+    },
     templates,
   };
   writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });

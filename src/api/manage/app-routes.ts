@@ -4,7 +4,7 @@ import { type Static, Type } from 'typebox';
 import { parseAllowList } from '../../domain/ip-allow.js';
 import type { AppPatch } from '../../store/records.js';
 import { invalid } from './http-error.js';
-import { type ManageDeps, PageQuery, checkUrl, findAppOrThrow, listBody, pageOf } from './manage-deps.js';
+import { checkUrl, findAppOrThrow, listBody, type ManageDeps, PageQuery, pageOf } from './manage-deps.js';
 import { appView } from './views.js';
 
 const IpList = Type.Union([Type.Array(Type.String()), Type.String()]);
@@ -39,7 +39,8 @@ const AppParams = Type.Object({ app: Type.String({ description: 'Application id 
 
 function allowList(v: string | string[] | undefined): string[] | undefined {
   if (v === undefined) return undefined;
-  const r = parseAllowList(v);
+  // Fastify's validator coerces a string into a one-item array, so split every item again.
+  const r = parseAllowList(Array.isArray(v) ? v.join(',') : v);
   if (!r.ok) throw invalid(r.reason);
   return r.entries;
 }
@@ -48,64 +49,93 @@ export async function appRoutes(app: FastifyInstance, deps: ManageDeps): Promise
   const { store } = deps;
   const tags = ['apps'];
 
-  app.post('/apps', { schema: { tags, summary: 'Create an application', body: CreateBody } }, async (req, res) => {
-    const b = req.body as Static<typeof CreateBody>;
-    const created = await store.createApp({
-      name: b.name,
-      region: b.region ?? 'cn',
-      uplinkUrl: checkUrl('uplinkUrl', b.uplinkUrl) ?? null,
-      batchReportUrl: checkUrl('batchReportUrl', b.batchReportUrl) ?? null,
-      ipAllowList: allowList(b.ipAllowList) ?? [],
-      status: 'active',
-      pushSigning: b.pushSigning ?? false,
-      uplinkCreateTime: b.uplinkCreateTime ?? false,
-      tpsLimit: b.tpsLimit ?? null,
-    });
-    return res.code(201).send({ ...appView(created), appSecret: created.appSecret });
-  });
+  app.post(
+    '/apps',
+    { schema: { tags, summary: 'Create an application', body: CreateBody } },
+    async (req, res) => {
+      const b = req.body as Static<typeof CreateBody>;
+      const created = await store.createApp({
+        name: b.name,
+        region: b.region ?? 'cn',
+        uplinkUrl: checkUrl('uplinkUrl', b.uplinkUrl) ?? null,
+        batchReportUrl: checkUrl('batchReportUrl', b.batchReportUrl) ?? null,
+        ipAllowList: allowList(b.ipAllowList) ?? [],
+        status: 'active',
+        pushSigning: b.pushSigning ?? false,
+        uplinkCreateTime: b.uplinkCreateTime ?? false,
+        tpsLimit: b.tpsLimit ?? null,
+      });
+      return res.code(201).send({ ...appView(created), appSecret: created.appSecret });
+    },
+  );
 
-  app.get('/apps', { schema: { tags, summary: 'List applications', querystring: Type.Object(PageQuery) } }, async (req) => {
-    const page = pageOf(req.query as { limit?: number; offset?: number });
-    return listBody(await store.listApps(page), page, appView);
-  });
+  app.get(
+    '/apps',
+    { schema: { tags, summary: 'List applications', querystring: Type.Object(PageQuery) } },
+    async (req) => {
+      const page = pageOf(req.query as { limit?: number; offset?: number });
+      return listBody(await store.listApps(page), page, appView);
+    },
+  );
 
-  app.get('/apps/:app', { schema: { tags, summary: 'Show an application', params: AppParams } }, async (req) => {
-    return appView(await findAppOrThrow(store, (req.params as { app: string }).app));
-  });
+  app.get(
+    '/apps/:app',
+    { schema: { tags, summary: 'Show an application', params: AppParams } },
+    async (req) => {
+      return appView(await findAppOrThrow(store, (req.params as { app: string }).app));
+    },
+  );
 
-  app.patch('/apps/:app', { schema: { tags, summary: 'Update an application', params: AppParams, body: PatchBody } }, async (req) => {
-    const found = await findAppOrThrow(store, (req.params as { app: string }).app);
-    const b = req.body as Static<typeof PatchBody>;
-    const patch: AppPatch = {};
-    if (b.name !== undefined) patch.name = b.name;
-    if (b.uplinkUrl !== undefined) patch.uplinkUrl = checkUrl('uplinkUrl', b.uplinkUrl) ?? null;
-    if (b.batchReportUrl !== undefined) patch.batchReportUrl = checkUrl('batchReportUrl', b.batchReportUrl) ?? null;
-    if (b.ipAllowList !== undefined) patch.ipAllowList = allowList(b.ipAllowList);
-    if (b.pushSigning !== undefined) patch.pushSigning = b.pushSigning;
-    if (b.uplinkCreateTime !== undefined) patch.uplinkCreateTime = b.uplinkCreateTime;
-    if (b.tpsLimit !== undefined) patch.tpsLimit = b.tpsLimit;
-    const updated = await store.updateApp(found.id, patch);
-    return appView(updated ?? found);
-  });
+  app.patch(
+    '/apps/:app',
+    { schema: { tags, summary: 'Update an application', params: AppParams, body: PatchBody } },
+    async (req) => {
+      const found = await findAppOrThrow(store, (req.params as { app: string }).app);
+      const b = req.body as Static<typeof PatchBody>;
+      const patch: AppPatch = {};
+      if (b.name !== undefined) patch.name = b.name;
+      if (b.uplinkUrl !== undefined) patch.uplinkUrl = checkUrl('uplinkUrl', b.uplinkUrl) ?? null;
+      if (b.batchReportUrl !== undefined)
+        patch.batchReportUrl = checkUrl('batchReportUrl', b.batchReportUrl) ?? null;
+      if (b.ipAllowList !== undefined) patch.ipAllowList = allowList(b.ipAllowList);
+      if (b.pushSigning !== undefined) patch.pushSigning = b.pushSigning;
+      if (b.uplinkCreateTime !== undefined) patch.uplinkCreateTime = b.uplinkCreateTime;
+      if (b.tpsLimit !== undefined) patch.tpsLimit = b.tpsLimit;
+      const updated = await store.updateApp(found.id, patch);
+      return appView(updated ?? found);
+    },
+  );
 
-  app.delete('/apps/:app', { schema: { tags, summary: 'Delete an application', params: AppParams } }, async (req, res) => {
-    const found = await findAppOrThrow(store, (req.params as { app: string }).app);
-    await store.deleteApp(found.id);
-    return res.code(204).send();
-  });
+  app.delete(
+    '/apps/:app',
+    { schema: { tags, summary: 'Delete an application', params: AppParams } },
+    async (req, res) => {
+      const found = await findAppOrThrow(store, (req.params as { app: string }).app);
+      await store.deleteApp(found.id);
+      return res.code(204).send();
+    },
+  );
 
   for (const [action, status] of [
     ['freeze', 'frozen'],
     ['unfreeze', 'active'],
   ] as const) {
-    app.post(`/apps/:app/${action}`, { schema: { tags, summary: `${action} an application`, params: AppParams } }, async (req) => {
-      const found = await findAppOrThrow(store, (req.params as { app: string }).app);
-      return appView((await store.updateApp(found.id, { status })) ?? found);
-    });
+    app.post(
+      `/apps/:app/${action}`,
+      { schema: { tags, summary: `${action} an application`, params: AppParams } },
+      async (req) => {
+        const found = await findAppOrThrow(store, (req.params as { app: string }).app);
+        return appView((await store.updateApp(found.id, { status })) ?? found);
+      },
+    );
   }
 
-  app.get('/apps/:app/secret', { schema: { tags, summary: 'Reveal the app secret', params: AppParams } }, async (req) => {
-    const found = await findAppOrThrow(store, (req.params as { app: string }).app);
-    return { appKey: found.appKey, appSecret: found.appSecret };
-  });
+  app.get(
+    '/apps/:app/secret',
+    { schema: { tags, summary: 'Reveal the app secret', params: AppParams } },
+    async (req) => {
+      const found = await findAppOrThrow(store, (req.params as { app: string }).app);
+      return { appKey: found.appKey, appSecret: found.appSecret };
+    },
+  );
 }

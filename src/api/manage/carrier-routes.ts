@@ -82,43 +82,84 @@ export async function carrierRoutes(app: FastifyInstance, deps: ManageDeps): Pro
   const { store } = deps;
   const tags = ['carriers'];
 
-  app.get('/connectors', { schema: { tags, summary: 'List SMPP connectors' } }, async () => ({ items: (await store.listConnectors()).map(connectorView) }));
-  app.post('/connectors', { schema: { tags, summary: 'Create an SMPP connector', body: CreateConnector } }, async (req, res) => {
-    const c = await store.createConnector({ ...CONNECTOR_DEFAULTS, ...(req.body as object) } as NewConnector);
-    return res.code(201).send(connectorView(c));
-  });
-  app.get('/connectors/:id', { schema: { tags, summary: 'Show a connector', params: IdParams } }, async (req) => {
-    const id = (req.params as { id: string }).id;
-    const c = await store.getConnector(id);
-    if (!c) throw notFound('connector', id);
-    return connectorView(c);
-  });
-  app.patch('/connectors/:id', { schema: { tags, summary: 'Update a connector', params: IdParams, body: PatchConnector } }, async (req) => {
-    const id = (req.params as { id: string }).id;
-    const c = await store.updateConnector(id, req.body as Partial<NewConnector>);
-    if (!c) throw notFound('connector', id);
-    return connectorView(c);
-  });
-  app.delete('/connectors/:id', { schema: { tags, summary: 'Delete a connector', params: IdParams } }, async (req, res) => {
-    const id = (req.params as { id: string }).id;
-    if (!(await store.deleteConnector(id))) throw notFound('connector', id);
-    return res.code(204).send();
-  });
+  app.get('/connectors', { schema: { tags, summary: 'List SMPP connectors' } }, async () => ({
+    items: (await store.listConnectors()).map(connectorView),
+  }));
+  app.post(
+    '/connectors',
+    { schema: { tags, summary: 'Create an SMPP connector', body: CreateConnector } },
+    async (req, res) => {
+      const c = await store.createConnector({
+        ...CONNECTOR_DEFAULTS,
+        ...(req.body as object),
+      } as NewConnector);
+      return res.code(201).send(connectorView(c));
+    },
+  );
+  app.get(
+    '/connectors/:id',
+    { schema: { tags, summary: 'Show a connector', params: IdParams } },
+    async (req) => {
+      const id = (req.params as { id: string }).id;
+      const c = await store.getConnector(id);
+      if (!c) throw notFound('connector', id);
+      return connectorView(c);
+    },
+  );
+  app.patch(
+    '/connectors/:id',
+    { schema: { tags, summary: 'Update a connector', params: IdParams, body: PatchConnector } },
+    async (req) => {
+      const id = (req.params as { id: string }).id;
+      const c = await store.updateConnector(id, req.body as Partial<NewConnector>);
+      if (!c) throw notFound('connector', id);
+      return connectorView(c);
+    },
+  );
+  app.delete(
+    '/connectors/:id',
+    { schema: { tags, summary: 'Delete a connector', params: IdParams } },
+    async (req, res) => {
+      const id = (req.params as { id: string }).id;
+      if (!(await store.deleteConnector(id))) throw notFound('connector', id);
+      return res.code(204).send();
+    },
+  );
 
-  app.get('/routes', { schema: { tags, summary: 'List routes' } }, async () => ({ items: (await store.listRoutes()).map(routeView) }));
-  app.post('/routes', { schema: { tags, summary: 'Create a route', body: CreateRoute } }, async (req, res) => {
-    const r = await store.createRoute({ priority: 100, match: {}, strategy: 'failover', enabled: true, ...(req.body as object) } as NewRoute);
-    return res.code(201).send(routeView(r));
-  });
-  app.patch('/routes/:id', { schema: { tags, summary: 'Update a route', params: IdParams, body: PatchRoute } }, async (req) => {
-    const id = (req.params as { id: string }).id;
-    const r = await store.updateRoute(id, req.body as Partial<NewRoute>);
-    if (!r) throw notFound('route', id);
-    return routeView(r);
-  });
-  app.delete('/routes/:id', { schema: { tags, summary: 'Delete a route', params: IdParams } }, async (req, res) => {
-    const id = (req.params as { id: string }).id;
-    if (!(await store.deleteRoute(id))) throw notFound('route', id);
-    return res.code(204).send();
-  });
+  app.get('/routes', { schema: { tags, summary: 'List routes' } }, async () => ({
+    items: (await store.listRoutes()).map(routeView),
+  }));
+  app.post(
+    '/routes',
+    { schema: { tags, summary: 'Create a route', body: CreateRoute } },
+    async (req, res) => {
+      const r = await store.createRoute({
+        priority: 100,
+        match: {},
+        strategy: 'failover',
+        enabled: true,
+        ...(req.body as object),
+      } as NewRoute);
+      return res.code(201).send(routeView(r));
+    },
+  );
+  app.patch(
+    '/routes/:id',
+    { schema: { tags, summary: 'Update a route', params: IdParams, body: PatchRoute } },
+    async (req) => {
+      const id = (req.params as { id: string }).id;
+      const r = await store.updateRoute(id, req.body as Partial<NewRoute>);
+      if (!r) throw notFound('route', id);
+      return routeView(r);
+    },
+  );
+  app.delete(
+    '/routes/:id',
+    { schema: { tags, summary: 'Delete a route', params: IdParams } },
+    async (req, res) => {
+      const id = (req.params as { id: string }).id;
+      if (!(await store.deleteRoute(id))) throw notFound('route', id);
+      return res.code(204).send();
+    },
+  );
 }

@@ -36,7 +36,11 @@ export function pageOf(q: { limit?: number; offset?: number }): { limit: number;
 }
 
 /** `{ items, total, limit, offset }`. */
-export function listBody<T, V>(paged: { items: T[]; total: number; totalCapped?: boolean }, page: { limit: number; offset: number }, view: (x: T) => V) {
+export function listBody<T, V>(
+  paged: { items: T[]; total: number; totalCapped?: boolean },
+  page: { limit: number; offset: number },
+  view: (x: T) => V,
+) {
   return {
     items: paged.items.map(view),
     total: paged.total,
@@ -50,7 +54,9 @@ const APP_KEY_RE = /^[A-Za-z0-9]{28}$/;
 
 /** The app named by id or app key. @throws HttpError NOT_FOUND. */
 export async function findAppOrThrow(store: Store, idOrKey: string): Promise<AppRecord> {
-  const app = (await store.getApp(idOrKey)) ?? (APP_KEY_RE.test(idOrKey) ? await store.getAppByKey(idOrKey) : undefined);
+  const app =
+    (await store.getApp(idOrKey)) ??
+    (APP_KEY_RE.test(idOrKey) ? await store.getAppByKey(idOrKey) : undefined);
   if (!app) throw notFound('application', idOrKey);
   return app;
 }

@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { appRoutes } from './app-routes.js';
 import { carrierRoutes } from './carrier-routes.js';
-import { HttpError, errorPayload } from './http-error.js';
+import { errorPayload, HttpError } from './http-error.js';
 import type { ManageDeps } from './manage-deps.js';
 import { messageRoutes } from './message-routes.js';
 import { opsRoutes } from './ops-routes.js';
@@ -26,15 +26,19 @@ export async function managePlugin(app: FastifyInstance, deps: ManageDeps): Prom
     const h = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
     if (!m || !tokenMatches(m[1], expected)) {
-      return res.code(401).send(errorPayload('UNAUTHORIZED', 'missing or invalid admin token (Authorization: Bearer <token>)'));
+      return res
+        .code(401)
+        .send(errorPayload('UNAUTHORIZED', 'missing or invalid admin token (Authorization: Bearer <token>)'));
     }
   });
 
   app.setErrorHandler((err: FastifyError | HttpError, req, res) => {
-    if (err instanceof HttpError) return res.code(err.statusCode).send(errorPayload(err.code, err.message, err.details));
+    if (err instanceof HttpError)
+      return res.code(err.statusCode).send(errorPayload(err.code, err.message, err.details));
     const fe = err as FastifyError;
     if (fe.validation) return res.code(400).send(errorPayload('VALIDATION_FAILED', fe.message));
-    if (/unique|duplicate/i.test(fe.message ?? '')) return res.code(409).send(errorPayload('CONFLICT', 'an entity with these values already exists'));
+    if (/unique|duplicate/i.test(fe.message ?? ''))
+      return res.code(409).send(errorPayload('CONFLICT', 'an entity with these values already exists'));
     if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
       return res.code(fe.statusCode).send(errorPayload('VALIDATION_FAILED', fe.message));
     }
@@ -42,9 +46,18 @@ export async function managePlugin(app: FastifyInstance, deps: ManageDeps): Prom
     return res.code(500).send(errorPayload('INTERNAL', `internal error (request ${req.id})`));
   });
 
-  app.setNotFoundHandler((req, res) => res.code(404).send(errorPayload('NOT_FOUND', `no route ${req.method} ${req.url}`)));
+  app.setNotFoundHandler((req, res) =>
+    res.code(404).send(errorPayload('NOT_FOUND', `no route ${req.method} ${req.url}`)),
+  );
 
-  for (const routes of [appRoutes, signatureRoutes, templateRoutes, messageRoutes, opsRoutes, carrierRoutes]) {
+  for (const routes of [
+    appRoutes,
+    signatureRoutes,
+    templateRoutes,
+    messageRoutes,
+    opsRoutes,
+    carrierRoutes,
+  ]) {
     await app.register(routes, deps);
   }
 }

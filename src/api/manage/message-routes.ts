@@ -10,10 +10,19 @@ import { isTemplateType } from '../../domain/signature.js';
 import type { MessageRecord, OutboxRecord, PushAttempt } from '../../store/records.js';
 import type { MessageFilter, Store } from '../../store/store.js';
 import { invalid, notFound } from './http-error.js';
-import { type ManageDeps, PageQuery, appIdFilter, listBody, pageOf, parseTimeParam } from './manage-deps.js';
+import { appIdFilter, listBody, type ManageDeps, PageQuery, pageOf, parseTimeParam } from './manage-deps.js';
 import { attemptView, eventView, iso, messageView, outboxView, partView } from './views.js';
 
-const STATES: readonly MessageState[] = ['ACCEPTED', 'QUEUED', 'SUBMITTED', 'DELIVERED', 'UNDELIVERED', 'EXPIRED', 'REJECTED', 'FAILED'];
+const STATES: readonly MessageState[] = [
+  'ACCEPTED',
+  'QUEUED',
+  'SUBMITTED',
+  'DELIVERED',
+  'UNDELIVERED',
+  'EXPIRED',
+  'REJECTED',
+  'FAILED',
+];
 
 const FilterQuery = {
   to: Type.Optional(Type.String()),
@@ -23,10 +32,16 @@ const FilterQuery = {
   templateType: Type.Optional(Type.String()),
   channelNumber: Type.Optional(Type.String()),
   signature: Type.Optional(Type.String()),
-  result: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failed'), Type.Literal('sending')])),
+  result: Type.Optional(
+    Type.Union([Type.Literal('success'), Type.Literal('failed'), Type.Literal('sending')]),
+  ),
   state: Type.Optional(Type.String()),
   statusCode: Type.Optional(Type.String()),
-  status: Type.Optional(Type.String({ description: 'A state name (QUEUED, DELIVERED, …) or a status code (DELIVRD, E200027, …)' })),
+  status: Type.Optional(
+    Type.String({
+      description: 'A state name (QUEUED, DELIVERED, …) or a status code (DELIVRD, E200027, …)',
+    }),
+  ),
   since: Type.Optional(Type.String()),
   until: Type.Optional(Type.String()),
 };
@@ -46,12 +61,14 @@ export async function messageFilter(store: Store, q: FilterQueryT): Promise<Mess
   if (q.channelNumber) f.channelNumber = q.channelNumber;
   if (q.signature) f.signatureName = q.signature;
   if (q.result) f.result = q.result as MessageFilter['result'];
-  const state = q.state ?? (q.status && (STATES as readonly string[]).includes(q.status) ? q.status : undefined);
+  const state =
+    q.state ?? (q.status && (STATES as readonly string[]).includes(q.status) ? q.status : undefined);
   if (state) {
     if (!(STATES as readonly string[]).includes(state)) throw invalid(`unknown state ${state}`);
     f.state = state as MessageState;
   }
-  const code = q.statusCode ?? (q.status && !(STATES as readonly string[]).includes(q.status) ? q.status : undefined);
+  const code =
+    q.statusCode ?? (q.status && !(STATES as readonly string[]).includes(q.status) ? q.status : undefined);
   if (code) f.statusCode = code;
   f.since = parseTimeParam('since', q.since);
   f.until = parseTimeParam('until', q.until);
@@ -109,11 +126,21 @@ export async function messageRoutes(app: FastifyInstance, deps: ManageDeps): Pro
   const { store } = deps;
   const tags = ['messages'];
 
-  app.get('/messages', { schema: { tags, summary: 'Query send details', querystring: Type.Object({ ...FilterQuery, ...PageQuery }) } }, async (req) => {
-    const q = req.query as FilterQueryT & { limit?: number; offset?: number };
-    const page = pageOf(q);
-    return listBody(await store.queryMessages(await messageFilter(store, q), page), page, messageView);
-  });
+  app.get(
+    '/messages',
+    {
+      schema: {
+        tags,
+        summary: 'Query send details',
+        querystring: Type.Object({ ...FilterQuery, ...PageQuery }),
+      },
+    },
+    async (req) => {
+      const q = req.query as FilterQueryT & { limit?: number; offset?: number };
+      const page = pageOf(q);
+      return listBody(await store.queryMessages(await messageFilter(store, q), page), page, messageView);
+    },
+  );
 
   app.get(
     '/messages.csv',
@@ -121,7 +148,10 @@ export async function messageRoutes(app: FastifyInstance, deps: ManageDeps): Pro
       schema: {
         tags,
         summary: 'Export send details as CSV (streamed)',
-        querystring: Type.Object({ ...FilterQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 })) }),
+        querystring: Type.Object({
+          ...FilterQuery,
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 })),
+        }),
       },
     },
     async (req, res) => {
@@ -145,18 +175,28 @@ export async function messageRoutes(app: FastifyInstance, deps: ManageDeps): Pro
     },
   );
 
-  app.get('/messages/:smsMsgId', { schema: { tags, summary: 'One message with parts, events and pushes', params: Type.Object({ smsMsgId: Type.String() }) } }, async (req) => {
-    const id = (req.params as { smsMsgId: string }).smsMsgId;
-    const d = await store.getMessageDetail(id);
-    if (!d) throw notFound('message', id);
-    return {
-      message: messageView(d.message),
-      parts: d.parts.map(partView),
-      events: d.events.map(eventView),
-      pushes: d.pushes.map((p) => {
-        const attempts = (p.attempts as unknown as PushAttempt[]) ?? [];
-        return { ...outboxView(p as unknown as OutboxRecord), attempts: attempts.map(attemptView) };
-      }),
-    };
-  });
+  app.get(
+    '/messages/:smsMsgId',
+    {
+      schema: {
+        tags,
+        summary: 'One message with parts, events and pushes',
+        params: Type.Object({ smsMsgId: Type.String() }),
+      },
+    },
+    async (req) => {
+      const id = (req.params as { smsMsgId: string }).smsMsgId;
+      const d = await store.getMessageDetail(id);
+      if (!d) throw notFound('message', id);
+      return {
+        message: messageView(d.message),
+        parts: d.parts.map(partView),
+        events: d.events.map(eventView),
+        pushes: d.pushes.map((p) => {
+          const attempts = (p.attempts as unknown as PushAttempt[]) ?? [];
+          return { ...outboxView(p as unknown as OutboxRecord), attempts: attempts.map(attemptView) };
+        }),
+      };
+    },
+  );
 }

@@ -5,11 +5,15 @@ import { TEMPLATE_TYPES, validateSignatureName } from '../../domain/signature.js
 import type { SignatureRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import { HttpError, invalid, notFound } from './http-error.js';
-import { type ManageDeps, PageQuery, appIdFilter, findAppOrThrow, listBody, pageOf } from './manage-deps.js';
+import { appIdFilter, findAppOrThrow, listBody, type ManageDeps, PageQuery, pageOf } from './manage-deps.js';
 import { signatureView } from './views.js';
 
 export const TemplateTypeSchema = Type.Union(TEMPLATE_TYPES.map((t) => Type.Literal(t)));
-const ReviewStatus = Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected')]);
+const ReviewStatus = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('approved'),
+  Type.Literal('rejected'),
+]);
 const IdParams = Type.Object({ id: Type.String() });
 
 export async function findSignatureOrThrow(store: Store, id: string): Promise<SignatureRecord> {
@@ -42,7 +46,8 @@ export async function signatureRoutes(app: FastifyInstance, deps: ManageDeps): P
     async (req, res) => {
       const b = req.body as { app: string; name: string; type: SignatureRecord['type'] };
       const owner = await findAppOrThrow(store, b.app);
-      if (owner.region !== 'cn') throw invalid('signatures exist only for Chinese-mainland (cn) applications');
+      if (owner.region !== 'cn')
+        throw invalid('signatures exist only for Chinese-mainland (cn) applications');
       checkName(b.name);
       if (await store.findSignatureByName(owner.id, b.name)) {
         throw new HttpError('CONFLICT', `signature ${b.name} already exists in this application`);
@@ -55,17 +60,34 @@ export async function signatureRoutes(app: FastifyInstance, deps: ManageDeps): P
 
   app.get(
     '/signatures',
-    { schema: { tags, summary: 'List signatures', querystring: Type.Object({ app: Type.Optional(Type.String()), status: Type.Optional(ReviewStatus), ...PageQuery }) } },
+    {
+      schema: {
+        tags,
+        summary: 'List signatures',
+        querystring: Type.Object({
+          app: Type.Optional(Type.String()),
+          status: Type.Optional(ReviewStatus),
+          ...PageQuery,
+        }),
+      },
+    },
     async (req) => {
-      const q = req.query as { app?: string; status?: SignatureRecord['status']; limit?: number; offset?: number };
+      const q = req.query as {
+        app?: string;
+        status?: SignatureRecord['status'];
+        limit?: number;
+        offset?: number;
+      };
       const page = pageOf(q);
       const appId = await appIdFilter(store, q.app);
       return listBody(await store.listSignatures({ appId, status: q.status }, page), page, signatureView);
     },
   );
 
-  app.get('/signatures/:id', { schema: { tags, summary: 'Show a signature', params: IdParams } }, async (req) =>
-    signatureView(await findSignatureOrThrow(store, (req.params as { id: string }).id)),
+  app.get(
+    '/signatures/:id',
+    { schema: { tags, summary: 'Show a signature', params: IdParams } },
+    async (req) => signatureView(await findSignatureOrThrow(store, (req.params as { id: string }).id)),
   );
 
   app.patch(
@@ -75,13 +97,17 @@ export async function signatureRoutes(app: FastifyInstance, deps: ManageDeps): P
         tags,
         summary: 'Edit a rejected signature (goes back to pending)',
         params: IdParams,
-        body: Type.Object({ name: Type.Optional(Type.String()), type: Type.Optional(TemplateTypeSchema) }, { additionalProperties: false }),
+        body: Type.Object(
+          { name: Type.Optional(Type.String()), type: Type.Optional(TemplateTypeSchema) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (req) => {
       const sig = await findSignatureOrThrow(store, (req.params as { id: string }).id);
       const b = req.body as { name?: string; type?: SignatureRecord['type'] };
-      if (sig.status !== 'rejected') throw new HttpError('INVALID_STATE', 'only a rejected signature can be edited');
+      if (sig.status !== 'rejected')
+        throw new HttpError('INVALID_STATE', 'only a rejected signature can be edited');
       if (b.name !== undefined) checkName(b.name);
       const updated = await store.updateSignature(sig.id, b);
       if (!updated) throw new HttpError('INVALID_STATE', 'only a rejected signature can be edited');
@@ -89,23 +115,40 @@ export async function signatureRoutes(app: FastifyInstance, deps: ManageDeps): P
     },
   );
 
-  app.delete('/signatures/:id', { schema: { tags, summary: 'Delete a signature', params: IdParams } }, async (req, res) => {
-    const sig = await findSignatureOrThrow(store, (req.params as { id: string }).id);
-    await store.deleteSignature(sig.id);
-    return res.code(204).send();
-  });
+  app.delete(
+    '/signatures/:id',
+    { schema: { tags, summary: 'Delete a signature', params: IdParams } },
+    async (req, res) => {
+      const sig = await findSignatureOrThrow(store, (req.params as { id: string }).id);
+      await store.deleteSignature(sig.id);
+      return res.code(204).send();
+    },
+  );
 
-  app.post('/signatures/:id/approve', { schema: { tags, summary: 'Approve (idempotent); allocates the channel number', params: IdParams } }, async (req) => {
-    const sig = await findSignatureOrThrow(store, (req.params as { id: string }).id);
-    return signatureView((await store.approveSignature(sig.id)) ?? sig);
-  });
+  app.post(
+    '/signatures/:id/approve',
+    { schema: { tags, summary: 'Approve (idempotent); allocates the channel number', params: IdParams } },
+    async (req) => {
+      const sig = await findSignatureOrThrow(store, (req.params as { id: string }).id);
+      return signatureView((await store.approveSignature(sig.id)) ?? sig);
+    },
+  );
 
   app.post(
     '/signatures/:id/reject',
-    { schema: { tags, summary: 'Reject with a reason', params: IdParams, body: Type.Object({ reason: Type.String({ minLength: 1 }) }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Reject with a reason',
+        params: IdParams,
+        body: Type.Object({ reason: Type.String({ minLength: 1 }) }),
+      },
+    },
     async (req) => {
       const sig = await findSignatureOrThrow(store, (req.params as { id: string }).id);
-      return signatureView((await store.rejectSignature(sig.id, (req.body as { reason: string }).reason)) ?? sig);
+      return signatureView(
+        (await store.rejectSignature(sig.id, (req.body as { reason: string }).reason)) ?? sig,
+      );
     },
   );
 }

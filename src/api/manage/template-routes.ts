@@ -6,18 +6,18 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { segmentText } from '../../domain/segments.js';
 import {
-  type TemplateVariable,
-  type VariableAttribute,
   parseTemplate,
   renderMessage,
   renderTemplate,
+  type TemplateVariable,
+  type VariableAttribute,
   validateParams,
 } from '../../domain/template.js';
 import type { TemplateRecord, TemplateStatus } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import { HttpError, invalid, notFound } from './http-error.js';
-import { type ManageDeps, PageQuery, appIdFilter, findAppOrThrow, listBody, pageOf } from './manage-deps.js';
-import { TemplateTypeSchema, findSignatureOrThrow } from './signature-routes.js';
+import { appIdFilter, findAppOrThrow, listBody, type ManageDeps, PageQuery, pageOf } from './manage-deps.js';
+import { findSignatureOrThrow, TemplateTypeSchema } from './signature-routes.js';
 import { templateView } from './views.js';
 
 const Attribute = Type.Union(['PHONE', 'CHARDIGIT', 'DATETIME', 'MONEY', 'TEXT'].map((a) => Type.Literal(a)));
@@ -37,7 +37,10 @@ function toAttributes(a: Record<string, string> | undefined): Record<number, Var
   return out;
 }
 
-function variablesOrThrow(content: string, attributes: Record<number, VariableAttribute>): TemplateVariable[] {
+function variablesOrThrow(
+  content: string,
+  attributes: Record<number, VariableAttribute>,
+): TemplateVariable[] {
   const parsed = parseTemplate(content, attributes);
   if (!parsed.ok) throw invalid('invalid template content', parsed.errors);
   return parsed.variables;
@@ -85,12 +88,14 @@ export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Pr
       const universal = b.universal === true;
       let signatureId: string | null = null;
       if (owner.region === 'cn') {
-        if (universal && b.signatureId) throw invalid('a universal template is not bound to a signature; omit signatureId');
+        if (universal && b.signatureId)
+          throw invalid('a universal template is not bound to a signature; omit signatureId');
         if (!universal) {
           if (!b.signatureId) throw invalid('a mainland template needs signatureId or universal: true');
           const sig = await findSignatureOrThrow(store, b.signatureId);
           if (sig.appId !== owner.id) throw invalid('the signature belongs to another application');
-          if (sig.type !== b.type) throw invalid(`template type ${b.type} must equal the signature type ${sig.type}`);
+          if (sig.type !== b.type)
+            throw invalid(`template type ${b.type} must equal the signature type ${sig.type}`);
           signatureId = sig.id;
         }
       } else if (b.signatureId || universal) {
@@ -117,14 +122,29 @@ export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Pr
       schema: {
         tags,
         summary: 'List templates',
-        querystring: Type.Object({ app: Type.Optional(Type.String()), status: Type.Optional(StatusSchema), signatureId: Type.Optional(Type.String()), ...PageQuery }),
+        querystring: Type.Object({
+          app: Type.Optional(Type.String()),
+          status: Type.Optional(StatusSchema),
+          signatureId: Type.Optional(Type.String()),
+          ...PageQuery,
+        }),
       },
     },
     async (req) => {
-      const q = req.query as { app?: string; status?: TemplateStatus; signatureId?: string; limit?: number; offset?: number };
+      const q = req.query as {
+        app?: string;
+        status?: TemplateStatus;
+        signatureId?: string;
+        limit?: number;
+        offset?: number;
+      };
       const page = pageOf(q);
       const appId = await appIdFilter(store, q.app);
-      return listBody(await store.listTemplates({ appId, status: q.status, signatureId: q.signatureId }, page), page, templateView);
+      return listBody(
+        await store.listTemplates({ appId, status: q.status, signatureId: q.signatureId }, page),
+        page,
+        templateView,
+      );
     },
   );
 
@@ -152,8 +172,14 @@ export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Pr
     },
     async (req) => {
       const tpl = await findTemplateOrThrow(store, (req.params as { id: string }).id);
-      if (tpl.status !== 'rejected') throw new HttpError('INVALID_STATE', 'only a rejected template can be edited');
-      const b = req.body as { name?: string; content?: string; type?: TemplateRecord['type']; variableAttributes?: Record<string, string> };
+      if (tpl.status !== 'rejected')
+        throw new HttpError('INVALID_STATE', 'only a rejected template can be edited');
+      const b = req.body as {
+        name?: string;
+        content?: string;
+        type?: TemplateRecord['type'];
+        variableAttributes?: Record<string, string>;
+      };
       const attributes = b.variableAttributes ? toAttributes(b.variableAttributes) : tpl.variableAttributes;
       variablesOrThrow(b.content ?? tpl.content, attributes);
       const updated = await store.updateTemplate(tpl.id, {
@@ -167,11 +193,15 @@ export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Pr
     },
   );
 
-  app.delete('/templates/:id', { schema: { tags, summary: 'Delete a template', params: IdParams } }, async (req, res) => {
-    const tpl = await findTemplateOrThrow(store, (req.params as { id: string }).id);
-    await store.deleteTemplate(tpl.id);
-    return res.code(204).send();
-  });
+  app.delete(
+    '/templates/:id',
+    { schema: { tags, summary: 'Delete a template', params: IdParams } },
+    async (req, res) => {
+      const tpl = await findTemplateOrThrow(store, (req.params as { id: string }).id);
+      await store.deleteTemplate(tpl.id);
+      return res.code(204).send();
+    },
+  );
 
   /** Status transitions: [action, allowed from-states, target, idempotent states]. */
   const transitions: Array<[string, TemplateStatus[], TemplateStatus, TemplateStatus[]]> = [
@@ -180,20 +210,34 @@ export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Pr
     ['deactivate', ['active'], 'inactive', ['inactive']],
   ];
   for (const [action, from, to, idempotent] of transitions) {
-    app.post(`/templates/:id/${action}`, { schema: { tags, summary: `${action} a template`, params: IdParams } }, async (req) => {
-      const tpl = await findTemplateOrThrow(store, (req.params as { id: string }).id);
-      if (idempotent.includes(tpl.status)) return templateView(tpl);
-      if (!from.includes(tpl.status)) throw new HttpError('INVALID_STATE', `cannot ${action} a ${tpl.status} template`);
-      return templateView((await store.setTemplateStatus(tpl.id, to)) ?? tpl);
-    });
+    app.post(
+      `/templates/:id/${action}`,
+      { schema: { tags, summary: `${action} a template`, params: IdParams } },
+      async (req) => {
+        const tpl = await findTemplateOrThrow(store, (req.params as { id: string }).id);
+        if (idempotent.includes(tpl.status)) return templateView(tpl);
+        if (!from.includes(tpl.status))
+          throw new HttpError('INVALID_STATE', `cannot ${action} a ${tpl.status} template`);
+        return templateView((await store.setTemplateStatus(tpl.id, to)) ?? tpl);
+      },
+    );
   }
 
   app.post(
     '/templates/:id/reject',
-    { schema: { tags, summary: 'Reject with a reason', params: IdParams, body: Type.Object({ reason: Type.String({ minLength: 1 }) }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Reject with a reason',
+        params: IdParams,
+        body: Type.Object({ reason: Type.String({ minLength: 1 }) }),
+      },
+    },
     async (req) => {
       const tpl = await findTemplateOrThrow(store, (req.params as { id: string }).id);
-      return templateView((await store.setTemplateStatus(tpl.id, 'rejected', (req.body as { reason: string }).reason)) ?? tpl);
+      return templateView(
+        (await store.setTemplateStatus(tpl.id, 'rejected', (req.body as { reason: string }).reason)) ?? tpl,
+      );
     },
   );
 
@@ -216,7 +260,13 @@ export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Pr
       },
     },
     async (req) => {
-      const b = req.body as { templateId?: string; content?: string; variableAttributes?: Record<string, string>; signature?: string | null; params?: string[] };
+      const b = req.body as {
+        templateId?: string;
+        content?: string;
+        variableAttributes?: Record<string, string>;
+        signature?: string | null;
+        params?: string[];
+      };
       let content: string;
       let attributes: Record<number, VariableAttribute>;
       let signature: string | null = b.signature ?? null;
@@ -224,7 +274,8 @@ export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Pr
         const tpl = await findTemplateOrThrow(store, b.templateId);
         content = tpl.content;
         attributes = tpl.variableAttributes;
-        if (b.signature === undefined && tpl.signatureId) signature = (await store.getSignature(tpl.signatureId))?.name ?? null;
+        if (b.signature === undefined && tpl.signatureId)
+          signature = (await store.getSignature(tpl.signatureId))?.name ?? null;
       } else if (b.content !== undefined) {
         content = b.content;
         attributes = toAttributes(b.variableAttributes);
@@ -249,7 +300,12 @@ export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Pr
         forcedUcs2: seg.forcedUcs2,
         total: seg.total,
         segments: seg.segments,
-        variables: variables.map((v) => ({ position: v.position, token: v.token, attribute: v.attribute, maxLength: v.maxLength })),
+        variables: variables.map((v) => ({
+          position: v.position,
+          token: v.token,
+          attribute: v.attribute,
+          maxLength: v.maxLength,
+        })),
       };
     },
   );

@@ -36,7 +36,12 @@ export function signatureView(s: SignatureRecord) {
 export function templateView(t: TemplateRecord) {
   const parsed = parseTemplate(t.content, t.variableAttributes);
   const variables = parsed.ok
-    ? parsed.variables.map((v) => ({ position: v.position, token: v.token, attribute: v.attribute, maxLength: v.maxLength }))
+    ? parsed.variables.map((v) => ({
+        position: v.position,
+        token: v.token,
+        attribute: v.attribute,
+        maxLength: v.maxLength,
+      }))
     : [];
   return { ...t, variables, createdAt: iso(t.createdAt), updatedAt: iso(t.updatedAt) };
 }

@@ -18,7 +18,11 @@ export function errorBody(code: string): string {
  * The body of an answered request: `000000` when every entry was accepted, else `E000510`.
  * `createTime` (yyyy-MM-ddTHH:mm:ssZ) and `from` are the same for all entries.
  */
-export function sendResponseBody(entries: PlannedEntry[], from: string, createTime: string): { code: string; body: string } {
+export function sendResponseBody(
+  entries: PlannedEntry[],
+  from: string,
+  createTime: string,
+): { code: string; body: string } {
   const fromJson = JSON.stringify(from);
   const timeJson = JSON.stringify(createTime);
   const parts: string[] = [];

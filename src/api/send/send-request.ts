@@ -60,7 +60,12 @@ function checkCommon(from: unknown, statusCallback: unknown, extend: unknown): S
   }
   let ext: string | null = null;
   if (extend !== undefined && extend !== null) {
-    if (typeof extend !== 'string' || extend.length < 1 || extend.length > MAX_EXTEND_LENGTH || /[{}]/.test(extend)) {
+    if (
+      typeof extend !== 'string' ||
+      extend.length < 1 ||
+      extend.length > MAX_EXTEND_LENGTH ||
+      /[{}]/.test(extend)
+    ) {
       return null;
     }
     ext = extend;

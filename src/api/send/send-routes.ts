@@ -10,18 +10,18 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { type TSchema, Type } from 'typebox';
+import { authenticateRequest } from '../../auth/authenticate.js';
+import type { NonceReplayGuard } from '../../auth/nonce-replay-guard.js';
 import { apiCode } from '../../domain/api-codes.js';
 import { newSmsMsgId } from '../../domain/ids.js';
 import { isIpAllowed } from '../../domain/ip-allow.js';
-import { formatHuaweiTime } from '../../domain/time.js';
-import { authenticateRequest } from '../../auth/authenticate.js';
-import type { NonceReplayGuard } from '../../auth/nonce-replay-guard.js';
 import type { TemplateVariable } from '../../domain/template.js';
-import type { Store } from '../../store/store.js';
+import { formatHuaweiTime } from '../../domain/time.js';
 import type { AppRecord, SignatureRecord, TemplateRecord } from '../../store/records.js';
+import type { Store } from '../../store/store.js';
+import { errorBody, SEND_CONTENT_TYPE, sendResponseBody } from './build-response.js';
 import { parseForm } from './parse-form.js';
-import { SEND_CONTENT_TYPE, errorBody, sendResponseBody } from './build-response.js';
-import { type SendRequest, formToSendRequest, jsonToSendRequest } from './send-request.js';
+import { formToSendRequest, jsonToSendRequest, type SendRequest } from './send-request.js';
 import { planSend, templateVariables } from './validate-send.js';
 
 export interface SendRoutesOptions {
@@ -46,11 +46,20 @@ const SmsId = Type.Object({
   countryId: Type.Optional(Type.String()),
   status: Type.String(),
 });
-const SendResponse = Type.Object({ result: Type.Optional(Type.Array(SmsId)), code: Type.String(), description: Type.String() });
+const SendResponse = Type.Object({
+  result: Type.Optional(Type.Array(SmsId)),
+  code: Type.String(),
+  description: Type.String(),
+});
 
 const FormBody = Type.Object({
-  from: Type.String({ maxLength: 21, description: 'Channel number of an approved signature (mainland) or of the app (international).' }),
-  to: Type.String({ description: 'Up to 500 comma-separated numbers, +<country><number>; +86 assumed without +.' }),
+  from: Type.String({
+    maxLength: 21,
+    description: 'Channel number of an approved signature (mainland) or of the app (international).',
+  }),
+  to: Type.String({
+    description: 'Up to 500 comma-separated numbers, +<country><number>; +86 assumed without +.',
+  }),
   templateId: Type.String({ maxLength: 32 }),
   templateParas: Type.Optional(Type.String({ description: 'JSON array string, e.g. ["369751"].' })),
   statusCallback: Type.Optional(Type.String({ maxLength: 255 })),
@@ -113,15 +122,20 @@ export async function sendRoutes(app: FastifyInstance, opts: SendRoutesOptions):
     if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return res.code(413).type(SEND_CONTENT_TYPE).send(errorBody('E000503'));
     }
-    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return reply(res, 'E000000');
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)
+      return reply(res, 'E000000');
     req.log.error({ err }, 'send request failed');
     return res.code(500).type(SEND_CONTENT_TYPE).send(errorBody('E000000'));
   });
 
   const handle = async (kind: 'form' | 'json', req: FastifyRequest, res: FastifyReply) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== (kind === 'form' ? 'application/x-www-form-urlencoded' : 'application/json')) return reply(res, 'E000040');
+    const type = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase();
+    if (type !== (kind === 'form' ? 'application/x-www-form-urlencoded' : 'application/json'))
+      return reply(res, 'E000040');
 
     let app: AppRecord | undefined;
     const q = req.url.indexOf('?');
@@ -192,10 +206,20 @@ export async function sendRoutes(app: FastifyInstance, opts: SendRoutesOptions):
     return res.code(200).type(SEND_CONTENT_TYPE).send(out.body);
   };
 
-  app.post(FORM_PATH, { schema: routeSchema('Send the same template to up to 500 numbers', 'application/x-www-form-urlencoded', FormBody) }, (req, res) =>
-    handle('form', req, res),
+  app.post(
+    FORM_PATH,
+    {
+      schema: routeSchema(
+        'Send the same template to up to 500 numbers',
+        'application/x-www-form-urlencoded',
+        FormBody,
+      ),
+    },
+    (req, res) => handle('form', req, res),
   );
-  app.post(JSON_PATH, { schema: routeSchema('Send different templates/params per group', 'application/json', JsonBody) }, (req, res) =>
-    handle('json', req, res),
+  app.post(
+    JSON_PATH,
+    { schema: routeSchema('Send different templates/params per group', 'application/json', JsonBody) },
+    (req, res) => handle('json', req, res),
   );
 }

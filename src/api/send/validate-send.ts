@@ -11,7 +11,13 @@
 import { createHash } from 'node:crypto';
 import { normalizeNumber } from '../../domain/phone.js';
 import { segmentText } from '../../domain/segments.js';
-import { type TemplateVariable, parseTemplate, renderMessage, renderTemplate, validateParams } from '../../domain/template.js';
+import {
+  parseTemplate,
+  renderMessage,
+  renderTemplate,
+  type TemplateVariable,
+  validateParams,
+} from '../../domain/template.js';
 import type { AppRecord, NewMessage, SignatureRecord, TemplateRecord } from '../../store/records.js';
 import type { SendGroup, SendRequest } from './send-request.js';
 
@@ -80,7 +86,10 @@ function resolveGroup(group: SendGroup, ctx: SendContext): GroupOutcome {
   if (!variables) return { status: 'E200028' };
   const values = validateParams(variables, group.params);
   if (!values.ok) return { status: 'E200028' };
-  const content = renderMessage(signature ? signature.name : null, renderTemplate(tpl.content, variables, values.values));
+  const content = renderMessage(
+    signature ? signature.name : null,
+    renderTemplate(tpl.content, variables, values.values),
+  );
   const seg = segmentText(content);
   return {
     status: '000000',

@@ -1,4 +1,10 @@
-import type { CarrierLink, CarrierLinkFactory, DeliverHandler, InboundDeliver, SubmitResult } from '../../../src/engine/carrier-link.js';
+import type {
+  CarrierLink,
+  CarrierLinkFactory,
+  DeliverHandler,
+  InboundDeliver,
+  SubmitResult,
+} from '../../../src/engine/carrier-link.js';
 import type { ConnectorRecord, NewConnector } from '../../../src/store/records.js';
 import type { ClaimedMessage } from '../../../src/store/store.js';
 
@@ -14,7 +20,11 @@ export class RecordingLink implements CarrierLink {
   ready = true;
   script: (m: ClaimedMessage, n: number) => SubmitResult | Promise<SubmitResult> = (m) => ({
     kind: 'ok',
-    parts: m.parts.map((p) => ({ seq: p.seq, carrierMsgId: `0A${(++RecordingLink.next).toString(16)}`, submittedAt: Date.now() })),
+    parts: m.parts.map((p) => ({
+      seq: p.seq,
+      carrierMsgId: `0A${(++RecordingLink.next).toString(16)}`,
+      submittedAt: Date.now(),
+    })),
   });
   static next = 0;
   constructor(

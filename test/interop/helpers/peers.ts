@@ -33,9 +33,12 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
-/** Spawns a peer process; `stop` sends SIGTERM, then SIGKILL after 3 s. */
+/**
+ * Spawns a peer process in its own process group (smsc.pl forks a child per connection);
+ * `stop` sends SIGTERM to that group, then SIGKILL after 3 s.
+ */
 export function spawnPeer(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Peer {
-  const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   const keep = (b: Buffer) => {
     out += b.toString();
@@ -51,9 +54,17 @@ export function spawnPeer(cmd: string, args: string[], opts: { cwd?: string; env
     child,
     output: () => out,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+      const group = (signal: NodeJS.Signals) => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, signal);
+        } catch {
+          // Already gone.
+        }
+      };
+      const running = child.exitCode === null && child.signalCode === null;
+      group('SIGTERM');
+      if (!running) return;
+      const t = setTimeout(() => group('SIGKILL'), 3000);
       await exited;
       clearTimeout(t);
     },

@@ -6,7 +6,8 @@ export const cs = (s: string): string => Buffer.from(`${s}\0`, 'latin1').toStrin
 export const u8 = (n: number): string => n.toString(16).padStart(2, '0');
 export const u16 = (n: number): string => n.toString(16).padStart(4, '0');
 export const u32 = (n: number): string => n.toString(16).padStart(8, '0');
-export const oct = (s: string | Buffer): string => (typeof s === 'string' ? Buffer.from(s, 'latin1') : s).toString('hex');
+export const oct = (s: string | Buffer): string =>
+  (typeof s === 'string' ? Buffer.from(s, 'latin1') : s).toString('hex');
 export const tlv = (tag: number, valueHex: string): string => u16(tag) + u16(valueHex.length / 2) + valueHex;
 
 /** A whole frame: header (length computed from the parts) + body hex parts. */

@@ -6,10 +6,10 @@
 import { CommandStatus } from '../../../src/smpp/command-status.js';
 import { encodePdu } from '../../../src/smpp/pdu-codec.js';
 import type { Pdu } from '../../../src/smpp/pdu-types.js';
+import { formatReceiptText } from '../../../src/smpp/receipt.js';
 import type { SmppSession } from '../../../src/smpp/session.js';
 import type { SessionConfig } from '../../../src/smpp/session-config.js';
 import { SmppServer, type SmppServerHandler } from '../../../src/smpp/smpp-server.js';
-import { formatReceiptText } from '../../../src/smpp/receipt.js';
 
 export interface RunningSmsc {
   server: SmppServer;
@@ -22,8 +22,13 @@ export interface RunningSmsc {
 }
 
 /** Starts a server on 127.0.0.1:0 with `handler`, wrapping onSubmitSm with a recorder. */
-export async function startSmsc(handler: SmppServerHandler = {}, sessionConfig: Partial<SessionConfig> = {}): Promise<RunningSmsc> {
-  const server = new SmppServer({ sessionConfig: { enquireLinkIntervalMs: 0, sweepIntervalMs: 20, ...sessionConfig } });
+export async function startSmsc(
+  handler: SmppServerHandler = {},
+  sessionConfig: Partial<SessionConfig> = {},
+): Promise<RunningSmsc> {
+  const server = new SmppServer({
+    sessionConfig: { enquireLinkIntervalMs: 0, sweepIntervalMs: 20, ...sessionConfig },
+  });
   let outstanding = 0;
   const smsc: RunningSmsc = {
     server,
@@ -65,7 +70,10 @@ export const slowHappySmsc = (ms: number): SmppServerHandler => ({
 export const noResponseOnSubmitSmsc = (): SmppServerHandler => ({ onSubmitSm: never });
 
 /** Answers the first `n` submits with `status` (default ESME_RTHROTTLED), then accepts. */
-export const throttledSmsc = (n: number, status: number = CommandStatus.ESME_RTHROTTLED): SmppServerHandler => {
+export const throttledSmsc = (
+  n: number,
+  status: number = CommandStatus.ESME_RTHROTTLED,
+): SmppServerHandler => {
   let left = n;
   return { onSubmitSm: () => (left-- > 0 ? { command_status: status } : undefined) };
 };
@@ -73,13 +81,21 @@ export const throttledSmsc = (n: number, status: number = CommandStatus.ESME_RTH
 /** Answers every submit with a generic_nack (ESME_RINVCMDID) carrying its sequence number. */
 export const genericNackOnSubmitSmsc = (): SmppServerHandler => ({
   onSubmitSm: (pdu, s) => {
-    s.writeRaw(encodePdu({ command: 'generic_nack', command_status: CommandStatus.ESME_RSYSERR, sequence_number: pdu.sequence_number }));
+    s.writeRaw(
+      encodePdu({
+        command: 'generic_nack',
+        command_status: CommandStatus.ESME_RSYSERR,
+        sequence_number: pdu.sequence_number,
+      }),
+    );
     return never();
   },
 });
 
 /** Answers every submit with `status`. */
-export const errorOnSubmitSmsc = (status: number): SmppServerHandler => ({ onSubmitSm: () => ({ command_status: status }) });
+export const errorOnSubmitSmsc = (status: number): SmppServerHandler => ({
+  onSubmitSm: () => ({ command_status: status }),
+});
 
 /** Holds submits and, once `after` are outstanding, unbinds the ESME. */
 export const unbindOnSubmitSmsc = (after: number): SmppServerHandler => {
@@ -131,4 +147,6 @@ export const malformedPduSmsc = (): SmppServerHandler => ({
 });
 
 /** Refuses every bind with `status`. */
-export const bindErrorSmsc = (status: number = CommandStatus.ESME_RINVPASWD): SmppServerHandler => ({ authenticate: () => status });
+export const bindErrorSmsc = (status: number = CommandStatus.ESME_RINVPASWD): SmppServerHandler => ({
+  authenticate: () => status,
+});

@@ -35,8 +35,17 @@ export async function startReceiver(): Promise<Receiver> {
     waitFor: (n, timeoutMs = 5000) =>
       new Promise((resolve, reject) => {
         if (received.length >= n) return resolve(received);
-        const t = setTimeout(() => reject(new Error(`receiver got ${received.length}/${n} requests`)), timeoutMs);
-        waiters.push({ n, resolve: () => (clearTimeout(t), resolve(received)) });
+        const t = setTimeout(
+          () => reject(new Error(`receiver got ${received.length}/${n} requests`)),
+          timeoutMs,
+        );
+        waiters.push({
+          n,
+          resolve: () => {
+            clearTimeout(t);
+            resolve(received);
+          },
+        });
       }),
     close: async () => {
       for (const res of hanging) res.destroy();

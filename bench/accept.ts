@@ -1,0 +1,167 @@
+/**
+ * Accept benchmark: drives the public send API of a real `swiftlet serve --demo` process (SQLite,
+ * engine and embedded simulator running, as a user runs it) with autocannon, in two shapes:
+ *
+ *   batch  — batchSendSms with 100 numbers per request, as fast as the server answers;
+ *   single — one number per request at a fixed 500 requests per second (latency under load).
+ *
+ * Prints accepted messages per second, request p50/p99 latency and the server's peak RSS, checks
+ * that every accepted message is committed (rows counted in the SQLite file afterwards), and writes
+ * the figures to bench/results/accept.json.
+ *
+ * Parameters (env): BENCH_DURATION (s, default 15), BENCH_CONNECTIONS (default 16), BENCH_RATE
+ * (single-number requests per second, default 500).
+ */
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+
+const duration = Number(process.env.BENCH_DURATION ?? 15);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const rate = Number(process.env.BENCH_RATE ?? 500);
+const root = join(import.meta.dirname, '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function wsse(appKey: string, secret: string): Record<string, string> {
+  const nonce = randomBytes(16).toString('hex');
+  const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const hex = createHash('sha256').update(nonce + created + secret).digest('hex');
+  const digest = Buffer.from(hex).toString('base64');
+  return {
+    authorization: 'WSSE realm="SDP",profile="UsernameToken",type="Appkey"',
+    'x-wsse': `UsernameToken Username="${appKey}",PasswordDigest="${digest}",Nonce="${nonce}",Created="${created}"`,
+  };
+}
+
+let serial = 0;
+function numbers(n: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    serial++;
+    out.push(`+86138${String(serial).padStart(8, '0')}`);
+  }
+  return out.join(',');
+}
+
+function peakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'swiftlet-bench-accept-'));
+  const port = await freePort();
+  const server = spawn(
+    process.execPath,
+    [join(root, 'bin', 'swiftlet.mjs'), 'serve', '--demo', '--port', String(port), '--data', dataDir],
+    { env: { ...process.env, SWIFTLET_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  server.stdout.on('data', (d) => {
+    out += d;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8'));
+  const template = demo.templates.find((t: { params: string[] }) => t.params.length > 0);
+  const from = demo.signature.channelNumber;
+
+  const run = (title: string, perRequest: number, opts: Partial<autocannon.Options>) =>
+    autocannon({
+      title,
+      url,
+      duration,
+      connections,
+      ...opts,
+      requests: [
+        {
+          method: 'POST',
+          path: '/sms/batchSendSms/v1',
+          setupRequest: (req) => {
+            const body = new URLSearchParams({
+              from,
+              to: numbers(perRequest),
+              templateId: template.id,
+              templateParas: JSON.stringify(template.params),
+            }).toString();
+            return {
+              ...req,
+              headers: { 'content-type': 'application/x-www-form-urlencoded', ...wsse(demo.appKey, demo.appSecret) },
+              body,
+            };
+          },
+        },
+      ],
+    });
+
+  const batch = await run('batch of 100', 100, {});
+  const single = await run('single number at fixed rate', 1, { overallRate: rate, connections: Math.max(connections, 32) });
+  const rss = peakRss(server.pid as number);
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+
+  const db = new Database(join(dataDir, 'swiftlet.db'), { readonly: true });
+  const committed = (db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
+  db.close();
+  const accepted = batch['2xx'] * 100 + single['2xx'];
+  const result = {
+    at: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    params: { duration, connections, rate },
+    batch: {
+      requests: batch.requests.total,
+      non2xx: batch.non2xx,
+      errors: batch.errors,
+      acceptedMessagesPerSec: Math.round((batch['2xx'] * 100) / duration),
+      p50Ms: batch.latency.p50,
+      p99Ms: batch.latency.p99,
+    },
+    single: {
+      requests: single.requests.total,
+      non2xx: single.non2xx,
+      errors: single.errors,
+      requestsPerSec: Math.round(single.requests.average),
+      p50Ms: single.latency.p50,
+      p99Ms: single.latency.p99,
+    },
+    serverPeakRssMiB: Math.round(rss / 1024 / 1024),
+    acceptedMessages: accepted,
+    committedMessages: committed,
+    allCommitted: committed >= accepted,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  console.log(
+    `accept: batch ${result.batch.acceptedMessagesPerSec} msg/s (p50 ${result.batch.p50Ms} ms, p99 ${result.batch.p99Ms} ms); ` +
+      `single @${rate}/s p50 ${result.single.p50Ms} ms p99 ${result.single.p99Ms} ms; peak RSS ${result.serverPeakRssMiB} MiB; ` +
+      `committed ${committed}/${accepted}`,
+  );
+  writeFileSync(join(root, 'bench', 'results', 'accept.json'), `${JSON.stringify(result, null, 2)}\n`);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+await main();

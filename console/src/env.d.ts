@@ -1,0 +1,2 @@
+// Vite handles CSS imports; tell TypeScript they exist.
+declare module '*.css';

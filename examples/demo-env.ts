@@ -75,9 +75,14 @@ export function exampleEnv(): ExampleEnv {
     appSecret: pick('APP_SECRET', demo?.appSecret),
     from: pick('FROM', demo?.signature.channelNumber),
     templateId: pick('TEMPLATE_ID', withParams?.id),
-    templateParas: env.TEMPLATE_PARAS ? (JSON.parse(env.TEMPLATE_PARAS) as string[]) : (withParams?.params ?? []),
+    templateParas: env.TEMPLATE_PARAS
+      ? (JSON.parse(env.TEMPLATE_PARAS) as string[])
+      : (withParams?.params ?? []),
     plainTemplateId: env.PLAIN_TEMPLATE_ID || plain?.id,
-    to: (env.TO || '+8613800000001').split(',').map((s) => s.trim()).filter(Boolean),
+    to: (env.TO || '+8613800000001')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     statusCallback: env.STATUS_CALLBACK || undefined,
     appId: demo?.appId,
   };

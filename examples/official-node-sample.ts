@@ -40,7 +40,10 @@ const templateParas = JSON.stringify(env.templateParas); // e.g. '["369751"]'
 function buildWsseHeader(key: string, secret: string): string {
   const created = new Date(Date.now()).toISOString().replace(/\.[0-9]+Z$/, 'Z'); // 2018-02-12T15:30:20Z
   const nonce = crypto.randomBytes(64).toString('hex'); // 128 lowercase hex characters
-  const digest = crypto.createHash('sha256').update(nonce + created + secret).digest('base64'); // Base64(raw)
+  const digest = crypto
+    .createHash('sha256')
+    .update(nonce + created + secret)
+    .digest('base64'); // Base64(raw)
   return `UsernameToken Username="${key}",PasswordDigest="${digest}",Nonce="${nonce}",Created="${created}"`;
 }
 

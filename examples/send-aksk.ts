@@ -13,7 +13,12 @@ import { SmsApiError, SmsClient } from '../src/client/index.js';
 import { exampleEnv } from './demo-env.js';
 
 const env = exampleEnv();
-const client = new SmsClient({ endpoint: env.url, appKey: env.appKey, appSecret: env.appSecret, auth: 'aksk' });
+const client = new SmsClient({
+  endpoint: env.url,
+  appKey: env.appKey,
+  appSecret: env.appSecret,
+  auth: 'aksk',
+});
 
 try {
   const res = await client.batchSendSms({

@@ -22,7 +22,9 @@ const options: ReceiverOptions = {
   onStatusReport(r) {
     const segment = `segment ${r.sequence}/${r.total}`;
     const who = r.source === undefined ? '' : `, source ${r.source}`;
-    console.log(`report ${r.smsMsgId} ${r.status} (${segment}${who}) ${r.delivered ? 'DELIVERED' : 'NOT DELIVERED'}`);
+    console.log(
+      `report ${r.smsMsgId} ${r.status} (${segment}${who}) ${r.delivered ? 'DELIVERED' : 'NOT DELIVERED'}`,
+    );
     console.log(`  meaning: ${r.meaning.description}`);
     if (!r.delivered) console.log(`  suggestion: ${r.meaning.suggestion}`);
     if (r.extend !== undefined) console.log(`  extend: ${r.extend}  to: ${r.to ?? '-'}`);
@@ -42,7 +44,9 @@ const server = http.createServer(createReceiver(options));
 server.listen(port, host, () => {
   const { port: bound } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}/report`;
-  console.log(`Status-report receiver listening on ${url}${options.verify ? ' (verifying push signatures)' : ''}`);
+  console.log(
+    `Status-report receiver listening on ${url}${options.verify ? ' (verifying push signatures)' : ''}`,
+  );
   console.log(`Send with statusCallback=${url}`);
 });
 

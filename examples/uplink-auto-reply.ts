@@ -38,7 +38,9 @@ async function reply(m: UplinkMessage): Promise<void> {
   try {
     const res = await client.batchSendSms({ from, to: m.from, templateId: replyTemplateId as string });
     const r = res.result?.[0];
-    console.log(`replied to ${m.from}: ${res.code} ${res.description} status=${r?.status} smsMsgId=${r?.smsMsgId}`);
+    console.log(
+      `replied to ${m.from}: ${res.code} ${res.description} status=${r?.status} smsMsgId=${r?.smsMsgId}`,
+    );
   } catch (err) {
     if (!(err instanceof SmsApiError)) throw err;
     console.log(`reply to ${m.from} refused: ${err.code} ${err.description} → ${err.suggestion}`);

@@ -10,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { NonceReplayGuard } from '../auth/nonce-replay-guard.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
+import { registerConsole } from './console/index.js';
 import { DOCS_HTML } from './docs-page.js';
 import { errorPayload } from './manage/http-error.js';
 import type { SimulatorHandle } from './manage/manage-deps.js';
@@ -90,12 +91,14 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
     onAccepted: (n) => metrics.acceptedMessages.inc(n),
     now: deps.now,
   });
+  // Console sign-in routes, group sending, and the hook that accepts the bearer token OR a console session.
+  const authenticate = await registerConsole(app, { store, config });
   await app.register(
     async (scope) => {
       scope.addHook('onRoute', (route) => {
         route.schema = { ...(route.schema ?? {}), security: [{ bearer: [] }] };
       });
-      await managePlugin(scope, { store, config, simulator: deps.simulator, engine: deps.engine });
+      await managePlugin(scope, { store, config, simulator: deps.simulator, engine: deps.engine, authenticate });
     },
     { prefix: '/api/v1' },
   );

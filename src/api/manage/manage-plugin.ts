@@ -3,7 +3,7 @@
  * the `{ error: { code, message } }` error shape, and every route file.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appRoutes } from './app-routes.js';
 import { carrierRoutes } from './carrier-routes.js';
 import { errorPayload, HttpError } from './http-error.js';
@@ -20,9 +20,14 @@ export function tokenMatches(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export async function managePlugin(app: FastifyInstance, deps: ManageDeps): Promise<void> {
+export async function managePlugin(
+  app: FastifyInstance,
+  deps: ManageDeps & { authenticate?: (req: FastifyRequest, res: FastifyReply) => Promise<void> },
+): Promise<void> {
   const expected = deps.config.adminToken;
-  app.addHook('onRequest', async (req, res) => {
+  // The console's hook (src/api/console) accepts the bearer token OR a console session + CSRF.
+  if (deps.authenticate) app.addHook('onRequest', deps.authenticate);
+  else app.addHook('onRequest', async (req, res) => {
     const h = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
     if (!m || !tokenMatches(m[1], expected)) {

@@ -111,6 +111,12 @@ export const ConfigSchema = Type.Object(
         receiptWindowMs: Type.Integer({ minimum: 1000 }),
         retryBaseMs: Type.Integer({ minimum: 1 }),
         maxAttempts: Type.Integer({ minimum: 1 }),
+        /** Connector refresh + node heartbeat interval (cluster). Default 1 000 ms (engine). */
+        connectorRefreshMs: Type.Optional(Type.Integer({ minimum: 50 })),
+        /** Node heartbeat and bind-slot lease TTL (cluster). Default 5 000 ms (engine). */
+        bindLeaseMs: Type.Optional(Type.Integer({ minimum: 100 })),
+        submitTimeoutMs: Type.Optional(Type.Integer({ minimum: 100 })),
+        sweepIntervalMs: Type.Optional(Type.Integer({ minimum: 10 })),
       },
       { additionalProperties: false },
     ),
@@ -121,6 +127,9 @@ export const ConfigSchema = Type.Object(
         allowPrivate: Type.Boolean(),
         allowLoopback: Type.Boolean(),
         batchDelayMs: Type.Integer({ minimum: 0 }),
+        pollMs: Type.Optional(Type.Integer({ minimum: 1 })),
+        /** Outbox claim lease; a dead node's pushes are retried after it. Default 60 000 ms (worker). */
+        leaseMs: Type.Optional(Type.Integer({ minimum: 100 })),
       },
       { additionalProperties: false },
     ),

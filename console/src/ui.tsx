@@ -100,7 +100,7 @@ export function toLocalInput(t: number): string {
 // ---- components ----
 const BADGE: Record<string, string> = {
   success: 'ok', DELIVRD: 'ok', active: 'ok', approved: 'ok', delivered: 'ok', completed: 'ok', bound: 'ok', true: 'ok', enabled: 'ok',
-  failed: 'bad', rejected: 'bad', frozen: 'bad', dead: 'bad', cancelled: 'muted', inactive: 'muted', interrupted: 'bad', FAILED: 'bad', false: 'muted', disabled: 'muted',
+  failed: 'bad', down: 'bad', rejected: 'bad', frozen: 'bad', dead: 'bad', cancelled: 'muted', inactive: 'muted', interrupted: 'bad', FAILED: 'bad', false: 'muted', disabled: 'muted',
   sending: 'warn', pending: 'warn', scheduled: 'warn', running: 'warn', leased: 'warn', uploading: 'warn',
 };
 export function Badge({ value }: { value: string | boolean | null | undefined }) {

@@ -173,10 +173,14 @@ function buildProgram(): Command {
     .description('run the standalone SMPP simulator')
     .option('--port <port>', 'SMPP port', '2775')
     .option('--host <host>', 'listen address', '127.0.0.1')
+    .option('--receipt-delay <ms>', 'delay before a delivery receipt', '200')
+    .option('--system-id <id>', 'accept binds only with this system_id (with --password)')
+    .option('--password <password>', 'password for --system-id')
+    .option('--control-port <port>', 'also serve POST /mo, GET /stats, GET /magic-numbers over HTTP on this port')
     .action(async (o: Opts) => {
-      let mod: { runStandaloneSimulator(opts: { port: number; host: string }): Promise<unknown> };
+      let mod: typeof import('../simulator/cli.js');
       try {
-        mod = await import('../simulator/cli.js' as string);
+        mod = await import('../simulator/cli.js');
       } catch (err) {
         throw new CliApiError(
           `the simulator is not available in this build: ${(err as Error).message}`,
@@ -184,7 +188,14 @@ function buildProgram(): Command {
           0,
         );
       }
-      await mod.runStandaloneSimulator({ port: Number(o.port), host: o.host as string });
+      await mod.runStandaloneSimulator({
+        port: Number(o.port),
+        host: o.host as string,
+        receiptDelayMs: Number(o.receiptDelay),
+        systemId: o.systemId as string | undefined,
+        password: o.password as string | undefined,
+        controlPort: o.controlPort === undefined ? undefined : Number(o.controlPort),
+      });
     });
   conn(
     sim

@@ -28,8 +28,12 @@ export interface CarrierLink {
   close(): Promise<void>;
   /** Sessions held now and requests outstanding, for status and metrics (optional). */
   stats?(): LinkStats;
-  /** Bind slots this node may hold changed (cluster leases); open or close sessions to match. */
-  setSessions?(n: number): void;
+  /**
+   * Bind slots this node may hold changed (cluster leases); open or close sessions to match.
+   * May return a promise that settles once the sessions it closed are unbound, so the caller
+   * gives the slots back only then (the cluster never holds more binds than allowed).
+   */
+  setSessions?(n: number): void | Promise<void>;
 }
 
 /** A link's live numbers for {@link CarrierLink.stats}. */

@@ -32,10 +32,14 @@ export interface EngineConfig {
     maxAttempts: number;
     /** Expiry sweep interval. Default 5 000 ms. */
     sweepIntervalMs?: number;
-    /** Connector/route refresh and bind-lease renewal interval. Default 5 000 ms. */
+    /** Connector/route refresh, node heartbeat and bind-lease renewal interval. Default 1 000 ms. */
     connectorRefreshMs?: number;
+    /** TTL of the node heartbeat and bind-slot leases (dead node → binds move). Default 5 000 ms. */
+    bindLeaseMs?: number;
     /** Shared (cluster) throughput tokens; default when the store has several writers. */
     sharedThrottle?: boolean;
+    /** Wait for a submit_sm_resp before the submit counts as failed (retry). Default 30 000 ms. */
+    submitTimeoutMs?: number;
   };
   frequency: { enabled: boolean; rules: readonly FrequencyRule[] };
   /** Content keyword rules (→ `KEYWORD`). Default none. */
@@ -108,12 +112,12 @@ export class Engine {
     this.#uplink = new UplinkHandler({ store, log, clock: deps.clock });
     this.#manager = new ConnectorManager({
       store,
-      factory: deps.linkFactory ?? createSmppLinkFactory({ log }),
+      factory: deps.linkFactory ?? createSmppLinkFactory({ log, submitTimeoutMs: e.submitTimeoutMs }),
       onDeliver: (d) => this.#onDeliver(d),
       log,
       nodeId,
       clock: deps.clock,
-      options: { refreshMs: e.connectorRefreshMs },
+      options: { refreshMs: e.connectorRefreshMs, bindLeaseMs: e.bindLeaseMs },
     });
     this.#dispatcher = new Dispatcher({
       store,

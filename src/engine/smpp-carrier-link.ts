@@ -67,6 +67,11 @@ export interface SmppLinkOptions {
   log: Logger;
   clientOptions?: Partial<SmppClientOptions>;
   clock?: () => number;
+  /**
+   * How long a submit_sm waits for its submit_sm_resp before the message is retried
+   * (`config.engine.submitTimeoutMs`). Default: the session's request expiry (30 s).
+   */
+  submitTimeoutMs?: number;
 }
 
 /**
@@ -95,23 +100,28 @@ export class SmppCarrierLink implements CarrierLink {
     this.#onDeliver = ctx.onDeliver;
     this.#o = opts;
     this.#clock = opts.clock ?? Date.now;
-    this.setSessions(ctx.sessions);
+    void this.setSessions(ctx.sessions);
   }
 
   isReady(): boolean {
     return !this.#closed && this.#clients.some((c) => c.state === 'bound');
   }
 
-  setSessions(n: number): void {
-    if (this.#closed) return;
+  /** Resolves once the sessions closed here are unbound (never rejects). */
+  setSessions(n: number): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     while (this.#clients.length < n) this.#clients.push(this.#newClient());
+    const closing: Promise<void>[] = [];
     while (this.#clients.length > n) {
       const c = this.#clients.pop() as SmppClient;
       // Graceful: the unbind waits for the window to drain.
-      void c
-        .close()
-        .catch((err) => this.#o.log.warn({ err, connectorId: this.connectorId }, 'smpp unbind failed'));
+      closing.push(
+        c
+          .close()
+          .catch((err) => this.#o.log.warn({ err, connectorId: this.connectorId }, 'smpp unbind failed')),
+      );
     }
+    return Promise.all(closing).then(() => undefined);
   }
 
   stats(): LinkStats {
@@ -144,7 +154,7 @@ export class SmppCarrierLink implements CarrierLink {
         detail: `encoding failed: ${(err as Error).message}`,
       };
     }
-    const results = await client.submit(parts);
+    const results = await client.submit(parts, { timeoutMs: this.#o.submitTimeoutMs });
     const failed = results.find((r): r is PartResult & { ok: false } => !r.ok);
     if (!failed)
       return {

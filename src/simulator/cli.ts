@@ -47,7 +47,10 @@ export async function runStandaloneSimulator(opts: StandaloneSimulatorOptions): 
   const sim = new SmscSimulator({
     host,
     port: opts.port,
-    credentials: opts.systemId !== undefined && opts.password !== undefined ? [{ systemId: opts.systemId, password: opts.password }] : undefined,
+    credentials:
+      opts.systemId !== undefined && opts.password !== undefined
+        ? [{ systemId: opts.systemId, password: opts.password }]
+        : undefined,
     scenario: opts.receiptDelayMs !== undefined ? { receiptDelayMs: opts.receiptDelayMs } : undefined,
     log,
   });
@@ -99,21 +102,36 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function handleControl(sim: SmscSimulator, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handleControl(
+  sim: SmscSimulator,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method === 'GET' && path === '/stats') return send(res, 200, sim.stats());
   if (req.method === 'GET' && path === '/magic-numbers') return send(res, 200, MAGIC_NUMBERS);
-  if (req.method !== 'POST' || path !== '/mo') return send(res, 404, { code: 'NOT_FOUND', message: 'POST /mo, GET /stats, GET /magic-numbers' });
+  if (req.method !== 'POST' || path !== '/mo')
+    return send(res, 404, { code: 'NOT_FOUND', message: 'POST /mo, GET /stats, GET /magic-numbers' });
   let mo: { from?: unknown; to?: unknown; text?: unknown; systemId?: unknown };
   try {
     mo = (await readJson(req)) as typeof mo;
   } catch {
     return send(res, 400, { code: 'SIM_BAD_MO', message: 'body must be JSON {"from","to","text"}' });
   }
-  if (typeof mo.from !== 'string' || typeof mo.to !== 'string' || typeof mo.text !== 'string' || (mo.systemId !== undefined && typeof mo.systemId !== 'string')) {
+  if (
+    typeof mo.from !== 'string' ||
+    typeof mo.to !== 'string' ||
+    typeof mo.text !== 'string' ||
+    (mo.systemId !== undefined && typeof mo.systemId !== 'string')
+  ) {
     return send(res, 400, { code: 'SIM_BAD_MO', message: 'from, to and text must be strings' });
   }
-  const delivered = sim.injectMo({ from: mo.from, to: mo.to, text: mo.text, systemId: mo.systemId as string | undefined });
+  const delivered = sim.injectMo({
+    from: mo.from,
+    to: mo.to,
+    text: mo.text,
+    systemId: mo.systemId as string | undefined,
+  });
   delivered.catch(() => {});
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'queued'>((r) => {
@@ -124,7 +142,10 @@ async function handleControl(sim: SmscSimulator, req: http.IncomingMessage, res:
     send(res, r === 'delivered' ? 200 : 202, r === 'delivered' ? { delivered: true } : { queued: true });
   } catch (err) {
     const code = err instanceof SimulatorError ? err.code : 'SIM_UNDELIVERED';
-    send(res, code === 'SIM_NO_RECEIVER' ? 409 : code === 'SIM_BAD_MO' ? 400 : 503, { code, message: (err as Error).message });
+    send(res, code === 'SIM_NO_RECEIVER' ? 409 : code === 'SIM_BAD_MO' ? 400 : 503, {
+      code,
+      message: (err as Error).message,
+    });
   } finally {
     clearTimeout(timer);
   }

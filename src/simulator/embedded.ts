@@ -11,7 +11,13 @@ import type { ConnectorRecord, NewConnector } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { MAGIC_NUMBERS, type ScenarioConfig } from './scenario.js';
 import { SimulatorError } from './simulator-errors.js';
-import { type InjectMo, type SimulatorLogger, type SimulatorStats, type SmscSimulatorOptions, SmscSimulator } from './smsc-simulator.js';
+import {
+  type InjectMo,
+  type SimulatorLogger,
+  type SimulatorStats,
+  SmscSimulator,
+  type SmscSimulatorOptions,
+} from './smsc-simulator.js';
 
 /** Name of the connector the embedded simulator owns. */
 export const SIMULATOR_CONNECTOR_NAME = 'simulator';
@@ -67,7 +73,12 @@ const CONNECTOR_DEFAULTS: Omit<NewConnector, 'host' | 'port'> = {
 
 /** Starts the in-process simulator and registers its connector and route. */
 export async function startEmbeddedSimulator(deps: EmbeddedDeps): Promise<EmbeddedSimulator> {
-  const cfg = (deps.config?.simulator ?? {}) as Partial<{ receiptDelayMs: number; port: number; slowReceiptDelayMs: number; rules: ScenarioConfig['rules'] }>;
+  const cfg = (deps.config?.simulator ?? {}) as Partial<{
+    receiptDelayMs: number;
+    port: number;
+    slowReceiptDelayMs: number;
+    rules: ScenarioConfig['rules'];
+  }>;
   const scenario: Partial<ScenarioConfig> = { ...deps.options?.scenario };
   if (typeof cfg.receiptDelayMs === 'number') scenario.receiptDelayMs = cfg.receiptDelayMs;
   if (typeof cfg.slowReceiptDelayMs === 'number') scenario.slowReceiptDelayMs = cfg.slowReceiptDelayMs;

@@ -51,14 +51,34 @@ export const SCENARIO_OUTCOMES: readonly ScenarioOutcome[] = [
  * `outcome` (e.g. `+8613900001001` → UNDELIV). Shown in the README, the console and the API.
  */
 export const MAGIC_NUMBERS: Array<{ suffix: string; outcome: ScenarioOutcome; description: string }> = [
-  { suffix: '1001', outcome: 'UNDELIV', description: 'Accepted, then an UNDELIV delivery receipt (err:001).' },
+  {
+    suffix: '1001',
+    outcome: 'UNDELIV',
+    description: 'Accepted, then an UNDELIV delivery receipt (err:001).',
+  },
   { suffix: '1002', outcome: 'EXPIRED', description: 'Accepted, then an EXPIRED delivery receipt.' },
   { suffix: '1003', outcome: 'REJECTD', description: 'Accepted, then a REJECTD delivery receipt (err:002).' },
   { suffix: '1004', outcome: 'NO_RECEIPT', description: 'Accepted, but no delivery receipt is ever sent.' },
-  { suffix: '1005', outcome: 'SUBMIT_FAIL', description: 'submit_sm_resp with ESME_RSUBMITFAIL (0x45): refused by the SMSC.' },
-  { suffix: '1006', outcome: 'THROTTLED_ONCE', description: 'ESME_RTHROTTLED (0x58) on the first attempt, accepted and DELIVRD on the retry.' },
-  { suffix: '1007', outcome: 'SLOW_RECEIPT', description: 'Accepted, DELIVRD receipt after 10 seconds (simulator.slowReceiptDelayMs).' },
-  { suffix: '1008', outcome: 'NO_RESPONSE', description: 'No submit_sm_resp at all: the sender must time out and retry.' },
+  {
+    suffix: '1005',
+    outcome: 'SUBMIT_FAIL',
+    description: 'submit_sm_resp with ESME_RSUBMITFAIL (0x45): refused by the SMSC.',
+  },
+  {
+    suffix: '1006',
+    outcome: 'THROTTLED_ONCE',
+    description: 'ESME_RTHROTTLED (0x58) on the first attempt, accepted and DELIVRD on the retry.',
+  },
+  {
+    suffix: '1007',
+    outcome: 'SLOW_RECEIPT',
+    description: 'Accepted, DELIVRD receipt after 10 seconds (simulator.slowReceiptDelayMs).',
+  },
+  {
+    suffix: '1008',
+    outcome: 'NO_RESPONSE',
+    description: 'No submit_sm_resp at all: the sender must time out and retry.',
+  },
   { suffix: '1009', outcome: 'UNKNOWN', description: 'Accepted, then an UNKNOWN delivery receipt.' },
 ];
 
@@ -99,16 +119,22 @@ export const DEFAULT_SLOW_RECEIPT_DELAY_MS = 10_000;
 export function resolveScenarioConfig(partial: Partial<ScenarioConfig> = {}): ScenarioConfig {
   const rules = partial.rules ?? [];
   for (const [i, r] of rules.entries()) {
-    if (r.prefix === undefined && r.pattern === undefined) throw new RangeError(`scenario rule ${i}: needs prefix or pattern`);
-    if (!SCENARIO_OUTCOMES.includes(r.outcome)) throw new RangeError(`scenario rule ${i}: unknown outcome ${String(r.outcome)}`);
-    if (r.probability !== undefined && !(r.probability >= 0 && r.probability <= 1)) throw new RangeError(`scenario rule ${i}: probability must be 0..1`);
+    if (r.prefix === undefined && r.pattern === undefined)
+      throw new RangeError(`scenario rule ${i}: needs prefix or pattern`);
+    if (!SCENARIO_OUTCOMES.includes(r.outcome))
+      throw new RangeError(`scenario rule ${i}: unknown outcome ${String(r.outcome)}`);
+    if (r.probability !== undefined && !(r.probability >= 0 && r.probability <= 1))
+      throw new RangeError(`scenario rule ${i}: probability must be 0..1`);
   }
   return {
     receiptDelayMs: partial.receiptDelayMs ?? DEFAULT_RECEIPT_DELAY_MS,
     slowReceiptDelayMs: partial.slowReceiptDelayMs ?? DEFAULT_SLOW_RECEIPT_DELAY_MS,
     responseDelayMs: partial.responseDelayMs ?? 0,
     magicNumbers: partial.magicNumbers ?? true,
-    rules: rules.map((r) => ({ ...r, pattern: typeof r.pattern === 'string' ? new RegExp(r.pattern) : r.pattern })),
+    rules: rules.map((r) => ({
+      ...r,
+      pattern: typeof r.pattern === 'string' ? new RegExp(r.pattern) : r.pattern,
+    })),
   };
 }
 
@@ -130,7 +156,13 @@ const ESME_RSUBMITFAIL = 0x45;
 
 // Receipt `err:` per stat. Real SMSCs use their own (network) codes; these are stable and
 // non-zero for failures so a reader can tell them apart.
-const RECEIPT_ERR: Partial<Record<ReceiptStat, string>> = { DELIVRD: '000', UNDELIV: '001', REJECTD: '002', EXPIRED: '003', UNKNOWN: '004' };
+const RECEIPT_ERR: Partial<Record<ReceiptStat, string>> = {
+  DELIVRD: '000',
+  UNDELIV: '001',
+  REJECTD: '002',
+  EXPIRED: '003',
+  UNKNOWN: '004',
+};
 
 /** The digits of a number (`+86 139-0000 1001` → `8613900001001`). */
 export function digitsOf(number: string): string {
@@ -145,11 +177,26 @@ export function magicFor(destination: string): (typeof MAGIC_NUMBERS)[number] | 
   return MAGIC_NUMBERS.find((m) => m.suffix === suffix);
 }
 
-function planFor(outcome: ScenarioOutcome, source: SubmitPlan['source'], cfg: ScenarioConfig, rule?: ScenarioRule): SubmitPlan {
+function planFor(
+  outcome: ScenarioOutcome,
+  source: SubmitPlan['source'],
+  cfg: ScenarioConfig,
+  rule?: ScenarioRule,
+): SubmitPlan {
   const delay = rule?.receiptDelayMs ?? cfg.receiptDelayMs;
   const responseDelayMs = rule?.responseDelayMs ?? cfg.responseDelayMs;
-  const receipt = (stat: ReceiptStat, delayMs = delay) => ({ stat, err: RECEIPT_ERR[stat] ?? '000', delayMs });
-  const base = { outcome, source, responseDelayMs, throttleFirstAttempt: false, response: { kind: 'accept' } as SubmitPlan['response'] };
+  const receipt = (stat: ReceiptStat, delayMs = delay) => ({
+    stat,
+    err: RECEIPT_ERR[stat] ?? '000',
+    delayMs,
+  });
+  const base = {
+    outcome,
+    source,
+    responseDelayMs,
+    throttleFirstAttempt: false,
+    response: { kind: 'accept' } as SubmitPlan['response'],
+  };
   switch (outcome) {
     case 'DELIVRD':
     case 'UNDELIV':
@@ -184,7 +231,11 @@ function ruleMatches(rule: ScenarioRule, destination: string): boolean {
  * Decides the plan for a submit to `destination`. `random` returns [0, 1) and decides rules
  * with a probability (injectable so tests are deterministic).
  */
-export function decideSubmit(destination: string, cfg: ScenarioConfig, random: () => number = Math.random): SubmitPlan {
+export function decideSubmit(
+  destination: string,
+  cfg: ScenarioConfig,
+  random: () => number = Math.random,
+): SubmitPlan {
   if (cfg.magicNumbers) {
     const m = magicFor(destination);
     if (m) return planFor(m.outcome, { kind: 'magic', suffix: m.suffix }, cfg);

@@ -13,18 +13,18 @@
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Pdu, PduInput } from '../smpp/pdu-types.js';
-import { type ReceiptStat, MessageState, formatReceiptText } from '../smpp/receipt.js';
-import type { SessionConfig } from '../smpp/session-config.js';
-import type { SmppSession } from '../smpp/session.js';
-import { type TextEncodingPolicy, buildShortMessageParts } from '../smpp/short-message-builder.js';
-import { decodeShortMessage } from '../smpp/short-message-decoder.js';
-import { SmppServer } from '../smpp/smpp-server.js';
-import { type Tlv, TlvTag, cstringTlv, octetsTlv, uintTlv } from '../smpp/tlv.js';
 import { encodeGsm7, isGsm7Char } from '../domain/gsm7.js';
 import type { ConcatMode } from '../domain/segments.js';
+import type { Pdu, PduInput } from '../smpp/pdu-types.js';
+import { formatReceiptText, MessageState, type ReceiptStat } from '../smpp/receipt.js';
+import type { SmppSession } from '../smpp/session.js';
+import type { SessionConfig } from '../smpp/session-config.js';
+import { buildShortMessageParts, type TextEncodingPolicy } from '../smpp/short-message-builder.js';
+import { decodeShortMessage } from '../smpp/short-message-decoder.js';
+import { SmppServer } from '../smpp/smpp-server.js';
+import { cstringTlv, octetsTlv, type Tlv, TlvTag, uintTlv } from '../smpp/tlv.js';
 import { DueQueue } from './due-queue.js';
-import { type ScenarioConfig, type SubmitPlan, decideSubmit, resolveScenarioConfig } from './scenario.js';
+import { decideSubmit, resolveScenarioConfig, type ScenarioConfig, type SubmitPlan } from './scenario.js';
 import { SimulatorError } from './simulator-errors.js';
 
 const ESME_RTHROTTLED = 0x58;
@@ -269,7 +269,10 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
       if (receivers.length === 0) return Promise.reject(new SimulatorError('SIM_NO_RECEIVER'));
       systemId = receivers[0].systemId;
     }
-    const built = buildShortMessageParts(mo.text, { encoding: mo.encoding ?? 'auto', concat: mo.concat ?? 'udh8' });
+    const built = buildShortMessageParts(mo.text, {
+      encoding: mo.encoding ?? 'auto',
+      concat: mo.concat ?? 'udh8',
+    });
     const src = address(mo.from);
     const dst = address(mo.to);
     const pdus = built.parts.map((p) => ({
@@ -322,7 +325,10 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
     return { messageId: write(fmt), receiptId: write(rfmt) };
   }
 
-  async #onSubmit(pdu: Pdu<'submit_sm'>, s: SmppSession): Promise<{ command_status: number; message_id?: string } | undefined> {
+  async #onSubmit(
+    pdu: Pdu<'submit_sm'>,
+    s: SmppSession,
+  ): Promise<{ command_status: number; message_id?: string } | undefined> {
     this.#stats.submits++;
     const plan = decideSubmit(pdu.destination_addr, this.#scenario, this.#random);
     const decoded = decodeShortMessage(pdu);
@@ -335,7 +341,9 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
       esmClass: pdu.esm_class,
       registeredDelivery: pdu.registered_delivery,
       text: decoded.text,
-      concat: decoded.concat ? { ref: decoded.concat.ref, total: decoded.concat.total, seq: decoded.concat.seq } : undefined,
+      concat: decoded.concat
+        ? { ref: decoded.concat.ref, total: decoded.concat.total, seq: decoded.concat.seq }
+        : undefined,
       plan,
       throttled: false,
       pdu,
@@ -343,13 +351,17 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
     if (plan.responseDelayMs > 0) await new Promise((r) => setTimeout(r, plan.responseDelayMs));
 
     if (plan.throttleFirstAttempt) {
+      // The same part again (same destination, text and part number; the concatenation
+      // reference may change when a sender rebuilds the message) is the retry.
       const key = createHash('sha1')
-        .update(`${s.systemId}\u0000${pdu.destination_addr}\u0000`)
-        .update(pdu.short_message)
+        .update(
+          `${s.systemId}\u0000${pdu.destination_addr}\u0000${decoded.concat?.seq ?? 0}/${decoded.concat?.total ?? 1}\u0000${decoded.text}`,
+        )
         .digest('base64');
       if (!this.#throttledOnce.delete(key)) {
         this.#throttledOnce.set(key, true);
-        if (this.#throttledOnce.size > MAX_THROTTLE_MEMORY) this.#throttledOnce.delete(this.#throttledOnce.keys().next().value as string);
+        if (this.#throttledOnce.size > MAX_THROTTLE_MEMORY)
+          this.#throttledOnce.delete(this.#throttledOnce.keys().next().value as string);
         this.#stats.throttled++;
         seen.throttled = true;
         this.emit('submit', seen);
@@ -386,13 +398,30 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
     return mode === 1 || mode === 3 || (mode === 2 && stat !== 'DELIVRD');
   }
 
-  #scheduleReceipt(systemId: string, sub: Pdu<'submit_sm'>, text: string, messageId: string, receiptId: string, r: NonNullable<SubmitPlan['receipt']>): void {
+  #scheduleReceipt(
+    systemId: string,
+    sub: Pdu<'submit_sm'>,
+    text: string,
+    messageId: string,
+    receiptId: string,
+    r: NonNullable<SubmitPlan['receipt']>,
+  ): void {
     const submitDate = new Date();
     const doneDate = new Date(submitDate.getTime() + r.delayMs);
     // data_coding 0 = GSM-7 (one septet per octet): characters outside it become '?'.
     const gsmText = Array.from(text, (ch) => (isGsm7Char(ch) ? ch : '?')).join('');
-    const body = formatReceiptText({ id: receiptId, stat: r.stat, submitDate, doneDate, err: r.err, text: gsmText });
-    const tlvs: Tlv[] = [cstringTlv(TlvTag.receipted_message_id, messageId), uintTlv(TlvTag.message_state, MessageState[STATE_NAME[r.stat]], 1)];
+    const body = formatReceiptText({
+      id: receiptId,
+      stat: r.stat,
+      submitDate,
+      doneDate,
+      err: r.err,
+      text: gsmText,
+    });
+    const tlvs: Tlv[] = [
+      cstringTlv(TlvTag.receipted_message_id, messageId),
+      uintTlv(TlvTag.message_state, MessageState[STATE_NAME[r.stat]], 1),
+    ];
     if (r.stat !== 'DELIVRD') {
       // network_error_code: type 3 (GSM), then the 2-octet error, the same number as err:.
       const v = Buffer.alloc(3);
@@ -432,7 +461,9 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
   // ----------------------------------------------------------------------------- delivery
 
   #receivers(systemId: string | undefined): SmppSession[] {
-    return this.#server.boundSessions(systemId).filter((s) => s.bindType === 'receiver' || s.bindType === 'transceiver');
+    return this.#server
+      .boundSessions(systemId)
+      .filter((s) => s.bindType === 'receiver' || s.bindType === 'transceiver');
   }
 
   #reschedule(job: DeliveryJob, why: string): void {
@@ -467,9 +498,12 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
     while (job.pdus.length > 0) {
       let resp: Pdu;
       try {
-        resp = await s.request({ ...job.pdus[0], command: 'deliver_sm' } as PduInput, { timeoutMs: this.#o.deliverTimeoutMs ?? 10_000 });
+        resp = await s.request({ ...job.pdus[0], command: 'deliver_sm' } as PduInput, {
+          timeoutMs: this.#o.deliverTimeoutMs ?? 10_000,
+        });
       } catch (err) {
-        if (!this.#stopped) this.#reschedule(job, (err as Error).message);
+        if (this.#stopped) job.settle?.reject(new SimulatorError('SIM_STOPPED'));
+        else this.#reschedule(job, (err as Error).message);
         return;
       }
       if (resp.command_status !== 0) {
@@ -480,7 +514,12 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
     }
     if (job.receipt) {
       this.#stats.receiptsSent++;
-      this.emit('receipt', { systemId: job.systemId, messageId: job.receipt.messageId, stat: job.receipt.stat, attempts: job.attempts });
+      this.emit('receipt', {
+        systemId: job.systemId,
+        messageId: job.receipt.messageId,
+        stat: job.receipt.stat,
+        attempts: job.attempts,
+      });
     } else if (job.mo) {
       this.#stats.moDelivered++;
       this.emit('mo', { systemId: job.systemId, ...job.mo });

@@ -119,8 +119,8 @@ test('create an app, a signature and a template, and approve them', async () => 
   const app = apps.body.items.find((a) => a.name === 'e2e-shop');
   assert.ok(app && secret);
   Object.assign(state, { appId: app.id, appKey: app.appKey, appSecret: secret });
-  await page.click('text=Details');
-  await page.click('text=Reveal');
+  await page.getByRole('button', { name: 'Details', exact: true }).click();
+  await page.getByRole('button', { name: 'Reveal' }).click();
   await page.getByText(secret).first().waitFor();
   await shot('apps');
 
@@ -140,10 +140,14 @@ test('create an app, a signature and a template, and approve them', async () => 
   await go(`/templates?app=${app.id}`);
   await page.fill('input[name=tplName]', 'shipped');
   await page.selectOption('select[name=tplType]', 'NOTIFY_TYPE');
+  // Live validation: an unknown variable is refused, then the preview shows the encoding (the
+  // mainland signature's 【】 force UCS-2) and the segment count.
+  await page.fill('textarea[name=tplContent]', 'Your order ${FOO} has shipped.');
+  await page.getByTestId('preview').locator('.error').waitFor();
   await page.fill('textarea[name=tplContent]', 'Your order ${NUM_6} has shipped.');
-  await page.getByTestId('preview-encoding').getByText('GSM-7').waitFor();
-  await page.fill('textarea[name=tplContent]', 'Your order ${NUM_6} has shipped — 谢谢.');
   await page.getByTestId('preview-encoding').getByText('UCS-2').waitFor();
+  await page.getByTestId('preview').getByText('【EShop】Your order ${NUM_6} has shipped.').waitFor();
+  assert.equal((await page.getByTestId('preview-segments').textContent())?.trim(), '1');
   await shot('templates');
   await page.click('text=Submit template');
   const trow = page.locator('tr[data-name=shipped]');

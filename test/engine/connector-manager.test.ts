@@ -37,7 +37,7 @@ describe('ConnectorManager: bind slots as cluster leases (real store)', () => {
     return { m, sessions };
   }
 
-  it('two nodes never hold more binds than the connector allows; a dead node’s slots are taken over', async () => {
+  it('two nodes never hold more binds than the connector allows, spread them, and take over a dead node’s', async () => {
     const c = await store.createConnector(newConnector({ binds: 2 }));
     let now = 1_000_000;
     const clock = () => now;
@@ -45,20 +45,27 @@ describe('ConnectorManager: bind slots as cluster leases (real store)', () => {
     const b = node('node-b', clock);
     await a.m.start();
     await b.m.start();
+    // node-a was alone when it started: it holds both; node-b sees them taken.
     assert.deepEqual(a.sessions, [2]);
     assert.deepEqual(b.sessions, [0]);
     assert.ok(a.m.link(c.id) && b.m.link(c.id));
 
-    // node-a keeps renewing while alive.
+    // Two live nodes: node-a gives one slot back (after its session closed), node-b takes it.
     now += 600;
     await a.m.refresh();
+    assert.deepEqual(a.sessions, [2, 1]);
+    await new Promise((r) => setTimeout(r, 50));
     await b.m.refresh();
-    assert.deepEqual(b.sessions, [0]);
+    assert.deepEqual(b.sessions, [0, 1]);
+    assert.equal(a.m.liveNodes(), 2);
+    const spread = await store.listLeases(`bind:${c.id}:`, now);
+    assert.deepEqual(spread.map((l) => l.owner).sort(), ['node-a', 'node-b']);
 
-    // node-a stops renewing (dead): after the lease TTL node-b takes both slots.
+    // node-a stops renewing (dead): after the lease TTL node-b is alone and takes both slots.
     now += 1_500;
     await b.m.refresh();
-    assert.deepEqual(b.sessions, [0, 2]);
+    assert.deepEqual(b.sessions, [0, 1, 2]);
+    assert.equal(b.m.liveNodes(), 1);
     const leases = await store.listLeases(`bind:${c.id}:`, now);
     assert.deepEqual(
       leases.map((l) => l.owner),

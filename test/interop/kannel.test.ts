@@ -15,7 +15,9 @@ import { freePort, pollUntil, requirePeer, spawnPeer } from './helpers/peers.js'
 const BEARERBOX = '/usr/sbin/bearerbox';
 const SMSBOX = '/usr/sbin/smsbox';
 
-test('Kannel bearerbox binds to the simulator, sends GSM-7 and UCS-2, and receives our receipts', { timeout: 60_000 }, async (t) => {
+test('Kannel bearerbox binds to the simulator, sends GSM-7 and UCS-2, and receives our receipts', {
+  timeout: 60_000,
+}, async (t) => {
   requirePeer(BEARERBOX, 'kannel');
   requirePeer(SMSBOX, 'kannel');
   const dir = mkdtempSync(join(tmpdir(), 'swiftlet-kannel-'));
@@ -112,31 +114,64 @@ concatenation = true
   const logsAll = () => `${logs()}\nsmsbox stdout:\n${smsbox.output()}`;
 
   const send = async (params: Record<string, string>) => {
-    const q = new URLSearchParams({ username: 'tester', password: 'testpw', from: '10690001', 'dlr-mask': '31', charset: 'UTF-8', ...params });
+    const q = new URLSearchParams({
+      username: 'tester',
+      password: 'testpw',
+      from: '10690001',
+      'dlr-mask': '31',
+      charset: 'UTF-8',
+      ...params,
+    });
     const res = await fetch(`http://127.0.0.1:${sendsmsPort}/cgi-bin/sendsms?${q}`);
     const body = await res.text();
     return res.status === 202 ? body : undefined;
   };
-  const dlrUrl = (tag: string) => `http://127.0.0.1:${dlrPort}/dlr?tag=${tag}&type=%d&id=%I&smsc_id=%i&reply=%A`;
+  const dlrUrl = (tag: string) =>
+    `http://127.0.0.1:${dlrPort}/dlr?tag=${tag}&type=%d&id=%I&smsc_id=%i&reply=%A`;
 
   // GSM-7 with the euro sign (an escape sequence in GSM 03.38): data_coding 0.
   const gsmText = 'Price 5€ [ok]';
-  await pollUntil('smsbox to accept sendsms (GSM-7)', () => send({ to: '8613900000000', text: gsmText, 'dlr-url': dlrUrl('gsm') }), 20_000, logsAll);
+  await pollUntil(
+    'smsbox to accept sendsms (GSM-7)',
+    () => send({ to: '8613900000000', text: gsmText, 'dlr-url': dlrUrl('gsm') }),
+    20_000,
+    logsAll,
+  );
   // UCS-2 (coding=2): data_coding 8.
   const ucsText = '你好世界 Kannel';
-  await pollUntil('smsbox to accept sendsms (UCS-2)', () => send({ to: '8613900000000', text: ucsText, coding: '2', 'dlr-url': dlrUrl('ucs') }), 10_000, logsAll);
+  await pollUntil(
+    'smsbox to accept sendsms (UCS-2)',
+    () => send({ to: '8613900000000', text: ucsText, coding: '2', 'dlr-url': dlrUrl('ucs') }),
+    10_000,
+    logsAll,
+  );
 
-  const gsm = await pollUntil('the GSM-7 submit_sm', () => submits.find((s) => s.text === gsmText), 10_000, logsAll);
+  const gsm = await pollUntil(
+    'the GSM-7 submit_sm',
+    () => submits.find((s) => s.text === gsmText),
+    10_000,
+    logsAll,
+  );
   assert.equal(gsm.dataCoding, 0);
   assert.equal(gsm.destination, '8613900000000');
   assert.equal(gsm.systemId, 'kannel');
   assert.ok((gsm.registeredDelivery & 0x01) === 1, `registered_delivery ${gsm.registeredDelivery}`);
-  const ucs = await pollUntil('the UCS-2 submit_sm', () => submits.find((s) => s.text === ucsText), 10_000, logsAll);
+  const ucs = await pollUntil(
+    'the UCS-2 submit_sm',
+    () => submits.find((s) => s.text === ucsText),
+    10_000,
+    logsAll,
+  );
   assert.equal(ucs.dataCoding, 8);
 
   // Kannel matches our receipts (TLVs + text, decimal vs hex ids) and calls the dlr-url with type 1 (delivered).
   for (const tag of ['gsm', 'ucs']) {
-    const dlr = await pollUntil(`the ${tag} delivered DLR at dlr-url`, () => dlrs.find((d) => d.get('tag') === tag && d.get('type') === '1'), 15_000, () => `${logsAll()}\nDLRs: ${dlrs.map(String).join('\n')}`);
+    const dlr = await pollUntil(
+      `the ${tag} delivered DLR at dlr-url`,
+      () => dlrs.find((d) => d.get('tag') === tag && d.get('type') === '1'),
+      15_000,
+      () => `${logsAll()}\nDLRs: ${dlrs.map(String).join('\n')}`,
+    );
     assert.equal(dlr.get('smsc_id'), 'swiftletsim');
     assert.match(dlr.get('reply') ?? '', /stat:DELIVRD/);
   }

@@ -23,7 +23,9 @@ const TEXT2PCAP = '/usr/bin/text2pcap';
 const SMPP_PORT = 2775;
 
 /** A TCP proxy that records every chunk with its direction (O = client → SMSC, I = back). */
-async function recordingProxy(target: number): Promise<{ port: number; chunks: Array<{ dir: 'I' | 'O'; data: Buffer }>; close(): Promise<void> }> {
+async function recordingProxy(
+  target: number,
+): Promise<{ port: number; chunks: Array<{ dir: 'I' | 'O'; data: Buffer }>; close(): Promise<void> }> {
   const chunks: Array<{ dir: 'I' | 'O'; data: Buffer }> = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -87,7 +89,9 @@ const FIELDS = [
 ] as const;
 type Row = Record<(typeof FIELDS)[number], string>;
 
-test('tshark decodes the PDUs our codec wrote in a real session with the values we meant', { timeout: 30_000 }, async (t) => {
+test('tshark decodes the PDUs our codec wrote in a real session with the values we meant', {
+  timeout: 30_000,
+}, async (t) => {
   requirePeer(TSHARK, 'tshark');
   requirePeer(TEXT2PCAP, 'tshark');
   const dir = mkdtempSync(join(tmpdir(), 'swiftlet-tshark-'));
@@ -109,9 +113,15 @@ test('tshark decodes the PDUs our codec wrote in a real session with the values 
   });
   client.start();
   await client.ready();
-  const base = { source_addr: '10690001', destination_addr: '8613900000000', dest_addr_ton: 1, dest_addr_npi: 1, registered_delivery: 1 };
+  const base = {
+    source_addr: '10690001',
+    destination_addr: '8613900000000',
+    dest_addr_ton: 1,
+    dest_addr_npi: 1,
+    registered_delivery: 1,
+  };
   const ucsText = '你好世界'.repeat(20);
-  const [gsm] = await client.submit(buildSubmitSmParts(base, 'Hello Swiftlet'));
+  const [gsm] = await client.submit(buildSubmitSmParts(base, 'Hello Swiftlet {€5} [x]'));
   const ucs = await client.submit(buildSubmitSmParts(base, ucsText, { reference: 0x2a }));
   assert.ok(gsm.ok && ucs.every((r) => r.ok));
   await pollUntil('3 receipts', () => delivers.length === 3, 5_000);
@@ -123,16 +133,38 @@ test('tshark decodes the PDUs our codec wrote in a real session with the values 
   const pcap = join(dir, 'session.pcap');
   writeFileSync(dump, hexDump(proxy.chunks));
   execFileSync(TEXT2PCAP, ['-q', '-D', '-T', `40000,${SMPP_PORT}`, dump, pcap]);
-  const out = execFileSync(TSHARK, ['-r', pcap, '-d', `tcp.port==${SMPP_PORT},smpp`, '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=;', ...FIELDS.flatMap((f) => ['-e', f])], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  // data_coding 0 is "SMSC default alphabet"; tell tshark it is GSM 7-bit unpacked, as we mean it.
+  const out = execFileSync(
+    TSHARK,
+    [
+      '-r',
+      pcap,
+      '-d',
+      `tcp.port==${SMPP_PORT},smpp`,
+      '-o',
+      'smpp.decode_sms_over_smpp:GSM 7-bit',
+      '-T',
+      'fields',
+      '-E',
+      'separator=\t',
+      '-E',
+      'occurrence=a',
+      '-E',
+      'aggregator=;',
+      ...FIELDS.flatMap((f) => ['-e', f]),
+    ],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   // One line per frame; a frame may hold several PDUs (aggregated with ';') — split them.
   const rows: Row[] = [];
   for (const line of out.split('\n').filter((l) => l.trim() !== '')) {
     const cols = line.split('\t').map((c) => c.split(';'));
     const n = cols[0].length;
-    for (let i = 0; i < n; i++) rows.push(Object.fromEntries(FIELDS.map((f, k) => [f, cols[k]?.[i] ?? ''])) as Row);
+    for (let i = 0; i < n; i++)
+      rows.push(Object.fromEntries(FIELDS.map((f, k) => [f, cols[k]?.[i] ?? ''])) as Row);
   }
   const byCmd = (id: number) => rows.filter((r) => Number(r['smpp.command_id']) === id);
 
@@ -145,7 +177,7 @@ test('tshark decodes the PDUs our codec wrote in a real session with the values 
   assert.equal(submits.length, 3);
   assert.equal(Number(submits[0]['smpp.data_coding']), 0);
   assert.equal(submits[0]['smpp.destination_addr'], '8613900000000');
-  assert.equal(submits[0]['smpp.message_text'], 'Hello Swiftlet');
+  assert.equal(submits[0]['smpp.message_text'], 'Hello Swiftlet {€5} [x]');
   const ucsRows = submits.slice(1);
   for (const [i, r] of ucsRows.entries()) {
     assert.equal(Number(r['smpp.data_coding']), 8);
@@ -157,13 +189,19 @@ test('tshark decodes the PDUs our codec wrote in a real session with the values 
 
   // submit_sm_resp ids, and the receipts that repeat them in receipted_message_id.
   const respIds = byCmd(0x80000004).map((r) => r['smpp.message_id']);
-  assert.deepEqual(respIds, [gsm, ...ucs].map((r) => (r.ok ? r.message_id : '')));
+  assert.deepEqual(
+    respIds,
+    [gsm, ...ucs].map((r) => (r.ok ? r.message_id : '')),
+  );
   const delivered = byCmd(0x05);
   const receipts = delivered.filter((r) => r['smpp.receipted_message_id'] !== '');
   assert.deepEqual(receipts.map((r) => r['smpp.receipted_message_id']).sort(), [...respIds].sort());
   for (const r of receipts) {
     assert.equal(Number(r['smpp.message_state']), 2);
-    assert.match(r['smpp.message_text'], new RegExp(`^id:${r['smpp.receipted_message_id']} sub:001 dlvrd:001 .* stat:DELIVRD err:000`));
+    assert.match(
+      r['smpp.message_text'],
+      new RegExp(`^id:${r['smpp.receipted_message_id']} sub:001 dlvrd:001 .* stat:DELIVRD err:000`),
+    );
     assert.equal(r['smpp.source_addr'], '8613900000000');
   }
 

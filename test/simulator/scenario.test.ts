@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAGIC_NUMBERS, decideSubmit, magicFor, resolveScenarioConfig } from '../../src/simulator/scenario.js';
+import {
+  decideSubmit,
+  MAGIC_NUMBERS,
+  magicFor,
+  resolveScenarioConfig,
+} from '../../src/simulator/scenario.js';
 
 test('magic numbers use the last four digits, whatever the formatting', () => {
   const cfg = resolveScenarioConfig();
@@ -14,7 +19,10 @@ test('magic numbers use the last four digits, whatever the formatting', () => {
   assert.equal(decideSubmit('8613900001010', cfg).outcome, 'DELIVRD');
   assert.equal(decideSubmit('8613900001010', cfg).receipt?.delayMs, 200);
   assert.equal(decideSubmit('100', cfg).outcome, 'DELIVRD');
-  assert.deepEqual(MAGIC_NUMBERS.map((m) => m.suffix), ['1001', '1002', '1003', '1004', '1005', '1006', '1007', '1008', '1009']);
+  assert.deepEqual(
+    MAGIC_NUMBERS.map((m) => m.suffix),
+    ['1001', '1002', '1003', '1004', '1005', '1006', '1007', '1008', '1009'],
+  );
 });
 
 test('rules: magic numbers first, then rules in order with probability and latency, then default', () => {
@@ -36,7 +44,16 @@ test('rules: magic numbers first, then rules in order with probability and laten
   assert.equal(decideSubmit('447700900000', cfg, high).outcome, 'REJECTD');
   assert.equal(decideSubmit('337700900000', cfg, high).outcome, 'DELIVRD');
   assert.equal(decideSubmit('337700900000', cfg).receipt?.delayMs, 5);
-  assert.equal(decideSubmit('447700901001', resolveScenarioConfig({ magicNumbers: false, rules: [{ prefix: '44', outcome: 'NO_RECEIPT' }] })).outcome, 'NO_RECEIPT');
+  assert.equal(
+    decideSubmit(
+      '447700901001',
+      resolveScenarioConfig({ magicNumbers: false, rules: [{ prefix: '44', outcome: 'NO_RECEIPT' }] }),
+    ).outcome,
+    'NO_RECEIPT',
+  );
   assert.throws(() => resolveScenarioConfig({ rules: [{ outcome: 'DELIVRD' }] }), RangeError);
-  assert.throws(() => resolveScenarioConfig({ rules: [{ prefix: '1', outcome: 'NOPE' as 'DELIVRD' }] }), RangeError);
+  assert.throws(
+    () => resolveScenarioConfig({ rules: [{ prefix: '1', outcome: 'NOPE' as 'DELIVRD' }] }),
+    RangeError,
+  );
 });

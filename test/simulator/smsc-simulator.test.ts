@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
+import { MAGIC_NUMBERS } from '../../src/simulator/scenario.js';
+import { SmscSimulator, type SmscSimulatorOptions } from '../../src/simulator/smsc-simulator.js';
 import type { Pdu } from '../../src/smpp/pdu-types.js';
 import { Reassembler } from '../../src/smpp/reassembler.js';
 import { parseDeliveryReceipt } from '../../src/smpp/receipt.js';
@@ -8,13 +10,17 @@ import { type BindType, SmppSession } from '../../src/smpp/session.js';
 import { buildSubmitSmParts } from '../../src/smpp/short-message-builder.js';
 import { decodeShortMessage } from '../../src/smpp/short-message-decoder.js';
 import { SmppClient } from '../../src/smpp/smpp-client.js';
-import { MAGIC_NUMBERS } from '../../src/simulator/scenario.js';
-import { type SmscSimulatorOptions, SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 
 type Deliver = Pdu<'deliver_sm' | 'data_sm'>;
 
-async function startSim(t: { after(fn: () => unknown): void }, opts: SmscSimulatorOptions = {}): Promise<SmscSimulator> {
-  const sim = new SmscSimulator({ ...opts, scenario: { receiptDelayMs: 20, slowReceiptDelayMs: 300, ...opts.scenario } });
+async function startSim(
+  t: { after(fn: () => unknown): void },
+  opts: SmscSimulatorOptions = {},
+): Promise<SmscSimulator> {
+  const sim = new SmscSimulator({
+    ...opts,
+    scenario: { receiptDelayMs: 20, slowReceiptDelayMs: 300, ...opts.scenario },
+  });
   await sim.listen();
   t.after(() => sim.close());
   return sim;
@@ -44,10 +50,17 @@ async function connectClient(
   return { client, delivers };
 }
 
-async function rawBind(t: { after(fn: () => unknown): void }, port: number, bindType: BindType, onDeliver?: (pdu: Pdu) => unknown): Promise<SmppSession> {
+async function rawBind(
+  t: { after(fn: () => unknown): void },
+  port: number,
+  bindType: BindType,
+  onDeliver?: (pdu: Pdu) => unknown,
+): Promise<SmppSession> {
   const socket = net.connect(port, '127.0.0.1');
   await new Promise((r, j) => socket.once('connect', r).once('error', j));
-  const s = new SmppSession(socket, { handler: { onRequest: async (pdu) => (await onDeliver?.(pdu)) as undefined } });
+  const s = new SmppSession(socket, {
+    handler: { onRequest: async (pdu) => (await onDeliver?.(pdu)) as undefined },
+  });
   await s.bind({ bindType, system_id: 'esme1', password: 'pw' });
   t.after(() => s.close());
   return s;
@@ -63,18 +76,31 @@ async function until<T>(fn: () => T | undefined | false, ms = 3000): Promise<T> 
   }
 }
 
-const submitBase = { source_addr: '10690001', source_addr_ton: 0, source_addr_npi: 1, dest_addr_ton: 1, dest_addr_npi: 1, registered_delivery: 1 };
+const submitBase = {
+  source_addr: '10690001',
+  source_addr_ton: 0,
+  source_addr_npi: 1,
+  dest_addr_ton: 1,
+  dest_addr_npi: 1,
+  registered_delivery: 1,
+};
 
 test('default: unique hex message id, DELIVRD receipt with text and TLVs after the delay', async (t) => {
   const sim = await startSim(t);
   const { client, delivers } = await connectClient(t, sim);
-  const [a] = await client.submit(buildSubmitSmParts({ ...submitBase, destination_addr: '8613900000000' }, 'Hello €uro'));
-  const [b] = await client.submit(buildSubmitSmParts({ ...submitBase, destination_addr: '8613900000000' }, 'Second'));
+  const [a] = await client.submit(
+    buildSubmitSmParts({ ...submitBase, destination_addr: '8613900000000' }, 'Hello €uro'),
+  );
+  const [b] = await client.submit(
+    buildSubmitSmParts({ ...submitBase, destination_addr: '8613900000000' }, 'Second'),
+  );
   assert.ok(a.ok && b.ok);
   assert.match(a.message_id, /^[0-9a-f]+$/);
   assert.notEqual(a.message_id, b.message_id);
   await until(() => delivers.length === 2);
-  const r = parseDeliveryReceipt(delivers.find((d) => parseDeliveryReceipt(d)?.message_id === a.message_id) as Deliver);
+  const r = parseDeliveryReceipt(
+    delivers.find((d) => parseDeliveryReceipt(d)?.message_id === a.message_id) as Deliver,
+  );
   assert.ok(r);
   assert.equal(r.stat, 'DELIVRD');
   assert.equal(r.message_state, 2);
@@ -96,7 +122,9 @@ test('default: unique hex message id, DELIVRD receipt with text and TLVs after t
 test('registered_delivery 0 gets no receipt; decimal ids when configured', async (t) => {
   const sim = await startSim(t, { messageIdFormat: 'decimal' });
   const { client, delivers } = await connectClient(t, sim);
-  const [a] = await client.submit(buildSubmitSmParts({ ...submitBase, registered_delivery: 0, destination_addr: '8613900000000' }, 'x'));
+  const [a] = await client.submit(
+    buildSubmitSmParts({ ...submitBase, registered_delivery: 0, destination_addr: '8613900000000' }, 'x'),
+  );
   assert.ok(a.ok);
   assert.match(a.message_id, /^\d+$/);
   await new Promise((r) => setTimeout(r, 150));
@@ -106,9 +134,13 @@ test('registered_delivery 0 gets no receipt; decimal ids when configured', async
 test('every magic number produces its documented outcome', async (t) => {
   const sim = await startSim(t);
   const { client, delivers } = await connectClient(t, sim);
-  const receiptFor = (id: string) => delivers.map((d) => parseDeliveryReceipt(d)).find((r) => r?.message_id === id);
+  const receiptFor = (id: string) =>
+    delivers.map((d) => parseDeliveryReceipt(d)).find((r) => r?.message_id === id);
   const submit = (suffix: string, timeoutMs?: number) =>
-    client.submit(buildSubmitSmParts({ ...submitBase, destination_addr: `861390000${suffix}` }, `magic ${suffix}`), { timeoutMs });
+    client.submit(
+      buildSubmitSmParts({ ...submitBase, destination_addr: `861390000${suffix}` }, `magic ${suffix}`),
+      { timeoutMs },
+    );
 
   for (const [suffix, stat] of [
     ['1001', 'UNDELIV'],
@@ -162,16 +194,29 @@ test('configured rules: prefix, regex and probability', async (t) => {
   let n = 0;
   const sim = await startSim(t, {
     random: () => (n++ % 2 === 0 ? 0.01 : 0.99),
-    scenario: { rules: [{ prefix: '+44', outcome: 'UNDELIV', probability: 0.05 }, { pattern: '^1555', outcome: 'SUBMIT_FAIL' }] },
+    scenario: {
+      rules: [
+        { prefix: '+44', outcome: 'UNDELIV', probability: 0.05 },
+        { pattern: '^1555', outcome: 'SUBMIT_FAIL' },
+      ],
+    },
   });
   const { client, delivers } = await connectClient(t, sim);
-  const [a] = await client.submit(buildSubmitSmParts({ ...submitBase, destination_addr: '447700900123' }, 'a')); // random 0.01 < 0.05
-  const [b] = await client.submit(buildSubmitSmParts({ ...submitBase, destination_addr: '447700900123' }, 'b')); // 0.99: default
-  const [c] = await client.submit(buildSubmitSmParts({ ...submitBase, destination_addr: '15551234567' }, 'c'));
+  const [a] = await client.submit(
+    buildSubmitSmParts({ ...submitBase, destination_addr: '447700900123' }, 'a'),
+  ); // random 0.01 < 0.05
+  const [b] = await client.submit(
+    buildSubmitSmParts({ ...submitBase, destination_addr: '447700900123' }, 'b'),
+  ); // 0.99: default
+  const [c] = await client.submit(
+    buildSubmitSmParts({ ...submitBase, destination_addr: '15551234567' }, 'c'),
+  );
   assert.ok(a.ok && b.ok);
   assert.equal(c.command_status, 0x45);
   await until(() => delivers.length === 2);
-  const stats = new Map(delivers.map((d) => [parseDeliveryReceipt(d)?.message_id, parseDeliveryReceipt(d)?.stat]));
+  const stats = new Map(
+    delivers.map((d) => [parseDeliveryReceipt(d)?.message_id, parseDeliveryReceipt(d)?.stat]),
+  );
   assert.equal(stats.get(a.message_id), 'UNDELIV');
   assert.equal(stats.get(b.message_id), 'DELIVRD');
 });
@@ -203,7 +248,11 @@ test('receipts go to a receiver bind of the same system_id, not the transmitter'
 });
 
 test('a receipt owed while no receiver is bound, or unanswered, or refused, is redelivered', async (t) => {
-  const sim = await startSim(t, { redeliveryDelayMs: 50, deliverTimeoutMs: 150, session: { sweepIntervalMs: 20 } });
+  const sim = await startSim(t, {
+    redeliveryDelayMs: 50,
+    deliverTimeoutMs: 150,
+    session: { sweepIntervalMs: 20 },
+  });
   const tx = await rawBind(t, sim.port, 'transmitter');
   const [part] = buildSubmitSmParts({ ...submitBase, destination_addr: '8613900000000' }, 'later');
   const resp = (await tx.request({ ...part, command: 'submit_sm' })) as Pdu<'submit_sm_resp'>;
@@ -232,12 +281,17 @@ test('bind with configured credentials: wrong password refused', async (t) => {
   const socket = net.connect(sim.port, '127.0.0.1');
   await new Promise((r) => socket.once('connect', r));
   const s = new SmppSession(socket);
-  await assert.rejects(s.bind({ bindType: 'transceiver', system_id: 'esme1', password: 'bad' }), (e: Error & { status?: number }) => e.status === 0x0e);
+  await assert.rejects(
+    s.bind({ bindType: 'transceiver', system_id: 'esme1', password: 'bad' }),
+    (e: Error & { status?: number }) => e.status === 0x0e,
+  );
 });
 
 test('injectMo: a long UCS-2 MO arrives as UDH-concatenated parts that the reassembler rebuilds', async (t) => {
   const sim = await startSim(t);
-  await assert.rejects(sim.injectMo({ from: '+8613900000001', to: '10690001', text: 'x' }), { code: 'SIM_NO_RECEIVER' });
+  await assert.rejects(sim.injectMo({ from: '+8613900000001', to: '10690001', text: 'x' }), {
+    code: 'SIM_NO_RECEIVER',
+  });
   const { delivers } = await connectClient(t, sim);
   const text = `退订 ${'你好世界😀'.repeat(20)}`;
   await sim.injectMo({ from: '+8613900000001', to: '106900011234', text });

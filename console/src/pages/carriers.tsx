@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type User, api } from '../api';
 import { Badge, Empty, ErrorBox, Field, PageHead, useAction, useAsync, useInterval } from '../ui';
-import { EngineStatus } from './overview';
+import { EngineStatus, LiveBinds } from './overview';
 
 interface Connector {
   id: string;
@@ -316,7 +316,9 @@ export function Carriers({ user }: { user: User }) {
         )}
       </section>
       <section class="card">
-        <h2>Live engine state (binds, window use, throughput)</h2>
+        <h2>Live bind state and window use</h2>
+        <LiveBinds engine={ov.data?.engine} />
+        <h3 class="pad-top">Engine</h3>
         <EngineStatus engine={ov.data?.engine} />
       </section>
       <section class="card">

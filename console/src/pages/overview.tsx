@@ -82,17 +82,76 @@ function CountCard({ title, c }: { title: string; c: Counts | undefined }) {
   );
 }
 
-/** Renders the engine's status object generically (its shape belongs to the engine). */
+interface LiveConnector {
+  id: string;
+  name: string;
+  ready?: boolean;
+  sessionsBound?: number;
+  sessionsWanted?: number;
+  windowUsed?: number;
+  windowSize?: number;
+  inFlight?: number;
+  tps?: number;
+}
+
+/** Live bind state per connector, from the engine status (`engine.connectors`). */
+export function LiveBinds({ engine }: { engine: unknown }) {
+  const list = (engine as { connectors?: LiveConnector[] } | null)?.connectors;
+  if (!Array.isArray(list)) return null;
+  if (list.length === 0) return <p class="muted">The engine has no active connector.</p>;
+  return (
+    <div class="table-wrap">
+      <table class="data" data-testid="live-binds">
+        <thead>
+          <tr>
+            <th>Connector</th>
+            <th>State</th>
+            <th class="num">Binds</th>
+            <th class="num">Window use</th>
+            <th class="num">In flight</th>
+            <th class="num">TPS</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((c) => (
+            <tr key={c.id}>
+              <td>{c.name}</td>
+              <td>
+                <Badge value={c.ready ? 'bound' : 'down'} />
+              </td>
+              <td class="num">
+                {c.sessionsBound ?? '–'} / {c.sessionsWanted ?? '–'}
+              </td>
+              <td class="num">
+                {c.windowUsed ?? '–'} / {c.windowSize ?? '–'}
+              </td>
+              <td class="num">{c.inFlight ?? '–'}</td>
+              <td class="num">{c.tps ? c.tps : '∞'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The rest of the engine's status, generically (its shape belongs to the engine). */
 export function EngineStatus({ engine }: { engine: unknown }) {
   if (!engine || typeof engine !== 'object') return <p class="muted">The delivery engine is not running in this process.</p>;
-  const rows = Object.entries(engine as Record<string, unknown>);
+  const rows = Object.entries(engine as Record<string, unknown>).filter(([k]) => k !== 'connectors');
+  const flat = (v: unknown): string =>
+    v && typeof v === 'object'
+      ? Object.entries(v as Record<string, unknown>)
+          .map(([k, x]) => `${k}: ${x && typeof x === 'object' ? `{ ${flat(x)} }` : String(x)}`)
+          .join(', ')
+      : String(v);
   return (
     <table class="kv">
       <tbody>
         {rows.map(([k, v]) => (
           <tr key={k}>
             <th>{k}</th>
-            <td>{typeof v === 'object' && v !== null ? <code class="json">{JSON.stringify(v)}</code> : String(v)}</td>
+            <td class="small">{flat(v)}</td>
           </tr>
         ))}
       </tbody>
@@ -189,10 +248,11 @@ export function Overview() {
       <div class="grid2">
         <section class="card">
           <h2>Carrier binds</h2>
-          {conns.data && conns.data.items.length === 0 ? (
+          {o && (o.engine as { connectors?: unknown } | null)?.connectors ? (
+            <LiveBinds engine={o.engine} />
+          ) : conns.data && conns.data.items.length === 0 ? (
             <p class="muted">
-              No connectors. {o?.simulator?.running ? 'The embedded simulator handles delivery. ' : ''}
-              <a href={href('/carriers')}>Add a carrier</a>.
+              No connectors. <a href={href('/carriers')}>Add a carrier</a>.
             </p>
           ) : (
             <table class="data">

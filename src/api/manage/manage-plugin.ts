@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appRoutes } from './app-routes.js';
 import { carrierRoutes } from './carrier-routes.js';
+import { clusterRoutes } from './cluster-routes.js';
 import { errorPayload, HttpError } from './http-error.js';
 import type { ManageDeps } from './manage-deps.js';
 import { messageRoutes } from './message-routes.js';
@@ -62,6 +63,7 @@ export async function managePlugin(
     messageRoutes,
     opsRoutes,
     carrierRoutes,
+    clusterRoutes,
   ]) {
     await app.register(routes, deps);
   }

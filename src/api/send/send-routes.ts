@@ -33,6 +33,9 @@ export interface SendRoutesOptions {
   now?: () => number;
 }
 
+/** Token-bucket key prefix of the per-app request rate (`app:<appId>`). */
+export const APP_TPS_KEY_PREFIX = 'app:';
+
 export const FORM_PATH = '/sms/batchSendSms/v1';
 export const JSON_PATH = '/sms/batchSendDiffSms/v1';
 
@@ -159,6 +162,12 @@ export async function sendRoutes(app: FastifyInstance, opts: SendRoutesOptions):
     if (!auth.ok) return reply(res, auth.code);
     if (!app) return reply(res, 'E000102');
     if (!isIpAllowed(req.ip, app.ipAllowList)) return reply(res, 'E000620');
+    // The app's request rate (tpsLimit, send requests per second) is one token bucket in the
+    // store, so every node of a cluster draws from the same budget. Over it: E000623 (HTTP 429).
+    if (app.tpsLimit !== null && app.tpsLimit > 0) {
+      const granted = await store.takeTokens(`${APP_TPS_KEY_PREFIX}${app.id}`, app.tpsLimit, 1, now());
+      if (granted < 1) return reply(res, 'E000623');
+    }
 
     let parsed: ReturnType<typeof formToSendRequest>;
     if (kind === 'form') {

@@ -12,7 +12,9 @@ export function requirePeer(path: string, debianPackage: string): string {
   try {
     accessSync(path, constants.R_OK);
   } catch {
-    throw new Error(`${path} is missing: install the Debian package '${debianPackage}' (apt-get install -y ${debianPackage})`);
+    throw new Error(
+      `${path} is missing: install the Debian package '${debianPackage}' (apt-get install -y ${debianPackage})`,
+    );
   }
   return path;
 }
@@ -37,8 +39,17 @@ export interface Peer {
  * Spawns a peer process in its own process group (smsc.pl forks a child per connection);
  * `stop` sends SIGTERM to that group, then SIGKILL after 3 s.
  */
-export function spawnPeer(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Peer {
-  const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+export function spawnPeer(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Peer {
+  const child = spawn(cmd, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let out = '';
   const keep = (b: Buffer) => {
     out += b.toString();
@@ -72,7 +83,12 @@ export function spawnPeer(cmd: string, args: string[], opts: { cwd?: string; env
 }
 
 /** Polls `fn` until it returns a truthy value; throws `what` (plus `context()`) at the deadline. */
-export async function pollUntil<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, context?: () => string): Promise<T> {
+export async function pollUntil<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  context?: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   for (;;) {
@@ -84,7 +100,9 @@ export async function pollUntil<T>(what: string, fn: () => Promise<T | undefined
     }
     if (Date.now() > deadline) {
       const extra = context ? `\n--- peer output ---\n${context().slice(-6000)}` : '';
-      throw new Error(`timed out waiting for ${what}${lastErr ? ` (last error: ${(lastErr as Error).message})` : ''}${extra}`);
+      throw new Error(
+        `timed out waiting for ${what}${lastErr ? ` (last error: ${(lastErr as Error).message})` : ''}${extra}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

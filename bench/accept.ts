@@ -10,7 +10,8 @@
  * the figures to bench/results/accept.json.
  *
  * Parameters (env): BENCH_DURATION (s, default 15), BENCH_CONNECTIONS (default 16), BENCH_RATE
- * (single-number requests per second, default 500).
+ * (single-number requests per second, default 500), BENCH_NODE_ARGS (extra node flags for the server
+ * process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -25,6 +26,8 @@ const duration = Number(process.env.BENCH_DURATION ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const rate = Number(process.env.BENCH_RATE ?? 500);
 const root = join(import.meta.dirname, '..');
+/** Extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (profiling). */
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -68,7 +71,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const server = spawn(
     process.execPath,
-    [join(root, 'bin', 'swiftlet.mjs'), 'serve', '--demo', '--port', String(port), '--data', dataDir],
+    [...nodeArgs, join(root, 'bin', 'swiftlet.mjs'), 'serve', '--demo', '--port', String(port), '--data', dataDir],
     { env: { ...process.env, SWIFTLET_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';

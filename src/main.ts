@@ -48,19 +48,48 @@ async function optionalImport<T>(path: string, log: Logger, what: string): Promi
   }
 }
 
-/** Upserts the connectors and routes declared in the config file (matched by name). */
+/** Lease serialising {@link applyCarriers} across nodes that start at the same time. */
+const APPLY_CARRIERS_LEASE = 'config:carriers';
+
+/** True when every field `want` sets already has that value in `have`. */
+function sameFields(want: object, have: object): boolean {
+  const h = have as Record<string, unknown>;
+  return Object.entries(want).every(([k, v]) => JSON.stringify(h[k]) === JSON.stringify(v));
+}
+
+/**
+ * Upserts the connectors and routes declared in the config file (matched by name). In a cluster
+ * every node starts with the same file: a lease makes nodes apply it one at a time (no duplicate
+ * connectors when they start together), and unchanged entries are not rewritten (a rewrite bumps
+ * `updatedAt`, which makes every node re-open that connector's binds).
+ */
 async function applyCarriers(store: Store, config: Config): Promise<void> {
   const { connectors, routes } = config.carriers;
   if (connectors.length === 0 && routes.length === 0) return;
-  const existing = await store.listConnectors();
-  const ids = new Map(existing.map((c) => [c.name, c.id]));
+  const deadline = Date.now() + 30_000;
+  while (!(await store.acquireLease(APPLY_CARRIERS_LEASE, config.nodeId, 30_000, Date.now()))) {
+    if (Date.now() > deadline) throw new Error('another node holds the carriers configuration lock');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    await applyCarriersLocked(store, config);
+  } finally {
+    await store.releaseLease(APPLY_CARRIERS_LEASE, config.nodeId).catch(() => undefined);
+  }
+}
+
+async function applyCarriersLocked(store: Store, config: Config): Promise<void> {
+  const { connectors, routes } = config.carriers;
+  const existing = new Map((await store.listConnectors()).map((c) => [c.name, c]));
+  const ids = new Map([...existing].map(([name, c]) => [name, c.id]));
   for (const c of connectors) {
     const full = { ...CONNECTOR_DEFAULTS, ...c } as NewConnector;
-    const id = ids.get(c.name);
-    if (id) await store.updateConnector(id, full);
-    else ids.set(c.name, (await store.createConnector(full)).id);
+    const have = existing.get(c.name);
+    if (have) {
+      if (!sameFields(full, have)) await store.updateConnector(have.id, full);
+    } else ids.set(c.name, (await store.createConnector(full)).id);
   }
-  const existingRoutes = new Map((await store.listRoutes()).map((r) => [r.name, r.id]));
+  const existingRoutes = new Map((await store.listRoutes()).map((r) => [r.name, r]));
   for (const r of routes) {
     const connectorIds = r.connectors.map((n) => {
       const id = ids.get(n);
@@ -75,9 +104,10 @@ async function applyCarriers(store: Store, config: Config): Promise<void> {
       strategy: r.strategy ?? 'failover',
       enabled: r.enabled ?? true,
     };
-    const id = existingRoutes.get(r.name);
-    if (id) await store.updateRoute(id, full);
-    else await store.createRoute(full);
+    const have = existingRoutes.get(r.name);
+    if (have) {
+      if (!sameFields(full, have)) await store.updateRoute(have.id, full);
+    } else await store.createRoute(full);
   }
 }
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { SmsClient } from '../../src/client/sms-client.js';
 import { loadConfig } from '../../src/config.js';
 import { type RunningServer, startServer } from '../../src/main.js';
@@ -37,14 +37,21 @@ async function shot(name: string, p: Page = page): Promise<void> {
 async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${server.url}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: res.status, body: (res.status === 204 ? null : await res.json()) as T };
 }
 
 /** Polls `fn` until it returns a truthy value (real delivery takes a few hundred ms). */
-async function until<T>(fn: () => Promise<T | undefined | null | false>, what: string, ms = 20_000): Promise<T> {
+async function until<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  what: string,
+  ms = 20_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -58,7 +65,11 @@ const go = (hash: string) => page.goto(`${server.url}/console/#${hash}`);
 
 before(async () => {
   if (!existsSync(join(root, 'console', 'dist', 'index.html'))) {
-    execFileSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    execFileSync(
+      join(root, 'node_modules', '.bin', 'vite'),
+      ['build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'],
+      { cwd: root, stdio: 'inherit' },
+    );
   }
   mkdirSync(shots, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'swiftlet-e2e-'));
@@ -83,7 +94,15 @@ before(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(15_000);
@@ -96,7 +115,14 @@ after(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-const state: { appId?: string; appKey?: string; appSecret?: string; channel?: string; templateId?: string; smsMsgId?: string } = {};
+const state: {
+  appId?: string;
+  appKey?: string;
+  appSecret?: string;
+  channel?: string;
+  templateId?: string;
+  smsMsgId?: string;
+} = {};
 
 test('a wrong password is refused, the right one signs in', async () => {
   await page.goto(`${server.url}/console/`);
@@ -133,7 +159,10 @@ test('create an app, a signature and a template, and approve them', async () => 
   await row.getByRole('button', { name: 'Approve' }).click();
   await row.getByText('approved').waitFor();
   await shot('signatures');
-  const sigs = await api<{ items: Array<{ name: string; channelNumber: string }> }>('GET', `/signatures?app=${app.id}`);
+  const sigs = await api<{ items: Array<{ name: string; channelNumber: string }> }>(
+    'GET',
+    `/signatures?app=${app.id}`,
+  );
   state.channel = sigs.body.items.find((s) => s.name === 'EShop')?.channelNumber;
   assert.ok(state.channel);
 
@@ -159,12 +188,21 @@ test('create an app, a signature and a template, and approve them', async () => 
 });
 
 function client(): SmsClient {
-  return new SmsClient({ endpoint: server.url, appKey: state.appKey as string, appSecret: state.appSecret as string });
+  return new SmsClient({
+    endpoint: server.url,
+    appKey: state.appKey as string,
+    appSecret: state.appSecret as string,
+  });
 }
 
 test('a message sent through the API reaches DELIVRD in Send Details with its timeline', async () => {
   const c = client();
-  const res = await c.batchSendSms({ from: state.channel as string, to: '+8613800000001', templateId: state.templateId as string, templateParas: ['123456'] });
+  const res = await c.batchSendSms({
+    from: state.channel as string,
+    to: '+8613800000001',
+    templateId: state.templateId as string,
+    templateParas: ['123456'],
+  });
   c.close();
   assert.equal(res.code, '000000');
   state.smsMsgId = res.result?.[0]?.smsMsgId;
@@ -189,18 +227,35 @@ test('a group send of 1,000 numbers from a CSV reaches 100 %', async () => {
   for (let i = 0; i < 1000; i++) lines.push(`+86139${String(i).padStart(8, '0')},${String(100000 + i)}`);
   await go('/group');
   await page.selectOption('select[name=groupApp]', state.appId as string);
-  await page.locator('select[name=groupTemplate]').locator(`option[value="${state.templateId}"]`).waitFor({ state: 'attached' });
+  await page
+    .locator('select[name=groupTemplate]')
+    .locator(`option[value="${state.templateId}"]`)
+    .waitFor({ state: 'attached' });
   await page.selectOption('select[name=groupTemplate]', state.templateId as string);
-  await page.setInputFiles('input[name=groupFile]', { name: 'numbers.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+  await page.setInputFiles('input[name=groupFile]', {
+    name: 'numbers.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`${lines.join('\n')}\n`),
+  });
   await page.click('text=Start sending');
   const bar = page.getByRole('progressbar').first();
-  await page.waitForFunction("document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') === '100'", null, { timeout: 30_000 });
+  await page.waitForFunction(
+    "document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') === '100'",
+    null,
+    { timeout: 30_000 },
+  );
   assert.equal(await bar.getAttribute('aria-valuenow'), '100');
   await page.locator('tr[data-task]').first().getByText('completed').waitFor();
   await shot('group-send');
-  const tasks = await api<{ items: Array<{ total: number; accepted: number; failed: number; status: string }> }>('GET', '/group-sends');
+  const tasks = await api<{
+    items: Array<{ total: number; accepted: number; failed: number; status: string }>;
+  }>('GET', '/group-sends');
   assert.deepEqual(
-    { total: tasks.body.items[0].total, accepted: tasks.body.items[0].accepted, status: tasks.body.items[0].status },
+    {
+      total: tasks.body.items[0].total,
+      accepted: tasks.body.items[0].accepted,
+      status: tasks.body.items[0].status,
+    },
     { total: 1000, accepted: 1000, status: 'completed' },
   );
 });
@@ -213,23 +268,38 @@ test('a blocked number is intercepted on the next send', async () => {
   await page.locator('td', { hasText: number }).waitFor();
   await shot('blocklist');
   const c = client();
-  const res = await c.batchSendSms({ from: state.channel as string, to: number, templateId: state.templateId as string, templateParas: ['654321'] });
+  const res = await c.batchSendSms({
+    from: state.channel as string,
+    to: number,
+    templateId: state.templateId as string,
+    templateParas: ['654321'],
+  });
   c.close();
   const id = res.result?.[0]?.smsMsgId as string;
   assert.ok(id);
   const detail = await until(async () => {
-    const d = await api<{ message: { result: string; statusCode: string | null }; events: Array<{ kind: string }> }>('GET', `/messages/${id}`);
+    const d = await api<{
+      message: { result: string; statusCode: string | null };
+      events: Array<{ kind: string }>;
+    }>('GET', `/messages/${id}`);
     return d.body.message.result !== 'sending' ? d.body : null;
   }, 'the blocked message to be final');
   assert.equal(detail.message.result, 'failed');
-  assert.ok(detail.events.some((e) => e.kind === 'intercepted'), 'an intercepted event');
+  assert.ok(
+    detail.events.some((e) => e.kind === 'intercepted'),
+    'an intercepted event',
+  );
   await go(`/messages/${id}`);
   await page.getByTestId('timeline').getByText('intercepted').waitFor();
 });
 
 test('a state change without the CSRF token is refused', async () => {
   const r = await page.evaluate(async () => {
-    const res = await fetch('/api/v1/blocklist', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number: '+8613800000078' }) });
+    const res = await fetch('/api/v1/blocklist', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ number: '+8613800000078' }),
+    });
     return { status: res.status, body: (await res.json()) as { error: { code: string } } };
   });
   assert.equal(r.status, 403);
@@ -237,7 +307,11 @@ test('a state change without the CSRF token is refused', async () => {
   // The same request with the token from the readable `csrf` cookie (what the SPA does) passes.
   const csrf = (await page.context().cookies()).find((c) => c.name === 'csrf')?.value ?? '';
   const ok = await page.evaluate(async (token) => {
-    const res = await fetch('/api/v1/blocklist', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: JSON.stringify({ number: '+8613800000078' }) });
+    const res = await fetch('/api/v1/blocklist', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+      body: JSON.stringify({ number: '+8613800000078' }),
+    });
     return res.status;
   }, csrf);
   assert.equal(ok, 201);
@@ -245,7 +319,11 @@ test('a state change without the CSRF token is refused', async () => {
 
 test('repeated wrong passwords lock the user out', async () => {
   const login = (password: string) =>
-    fetch(`${server.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'mallory', password }) });
+    fetch(`${server.url}/console/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'mallory', password }),
+    });
   const statuses: number[] = [];
   for (let i = 0; i < 6; i++) statuses.push((await login('guess')).status);
   assert.deepEqual(statuses, [401, 401, 401, 401, 429, 429]);

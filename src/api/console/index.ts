@@ -13,14 +13,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Store } from '../../store/store.js';
-import { type ConsoleAuth, type OnRequestHook, createConsoleAuth } from './console-auth.js';
+import { type ConsoleAuth, createConsoleAuth, type OnRequestHook } from './console-auth.js';
 import { consoleAuthPlugin } from './console-auth-plugin.js';
 import { groupSendPlugin } from './group-send.js';
 
+export type { ConsoleAuth, ConsoleAuthOptions, ConsoleIdentity, OnRequestHook } from './console-auth.js';
+export { createConsoleAuth } from './console-auth.js';
 export { consoleAuthPlugin } from './console-auth-plugin.js';
 export { groupSendPlugin } from './group-send.js';
-export { createConsoleAuth } from './console-auth.js';
-export type { ConsoleAuth, ConsoleAuthOptions, ConsoleIdentity, OnRequestHook } from './console-auth.js';
 
 export interface RegisterConsoleOptions {
   store: Store;
@@ -32,16 +32,24 @@ export interface RegisterConsoleOptions {
 }
 
 /** Registers the console plugins on `app` and returns the shared auth hook. */
-export async function registerConsole(app: FastifyInstance, opts: RegisterConsoleOptions): Promise<OnRequestHook & { auth: ConsoleAuth }> {
+export async function registerConsole(
+  app: FastifyInstance,
+  opts: RegisterConsoleOptions,
+): Promise<OnRequestHook & { auth: ConsoleAuth }> {
   const print = opts.print ?? ((t: string) => process.stdout.write(`${t}\n`));
   const auth = await createConsoleAuth({
     dataDir: opts.config.dataDir,
     adminToken: opts.config.adminToken,
     secretKey: opts.config.secretKey,
     adminPassword: opts.adminPassword,
-    onGeneratedPassword: (p, file) => print(`Console sign-in (shown once; saved in ${file}):\n  user admin, password ${p}`),
+    onGeneratedPassword: (p, file) =>
+      print(`Console sign-in (shown once; saved in ${file}):\n  user admin, password ${p}`),
   });
   await app.register(consoleAuthPlugin, { auth });
-  await app.register(groupSendPlugin, { store: opts.store, dataDir: opts.config.dataDir, authenticate: auth.authenticateConsoleOrToken });
+  await app.register(groupSendPlugin, {
+    store: opts.store,
+    dataDir: opts.config.dataDir,
+    authenticate: auth.authenticateConsoleOrToken,
+  });
   return Object.assign(auth.authenticateConsoleOrToken, { auth });
 }

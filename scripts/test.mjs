@@ -15,6 +15,8 @@ const packages = {
   kannel: '/usr/sbin/bearerbox',
   'libnet-smpp-perl': '/usr/share/perl5/Net/SMPP.pm',
   tshark: '/usr/bin/tshark',
+  // CJK glyphs for the console screenshots (signatures render as 【name】).
+  'fonts-wqy-zenhei': '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
 };
 
 const missing = Object.entries(packages).filter(([, file]) => !existsSync(file)).map(([name]) => name);

@@ -204,6 +204,21 @@ export interface AkSkVerifyInput {
 }
 
 /**
+ * The payload hash the client signed. `X-Sdk-Content-Sha256` replaces the body hash only when the
+ * header is itself signed (the Node and Python SDKs sign it): an unsigned one could be added by
+ * anyone who saw a body-hashed request, to swap the body. A literal that is a SHA-256 must match
+ * the body; null means it does not.
+ */
+function payloadHashFor(input: AkSkVerifyInput): string | null {
+  const bodyHash = sha256Hex(input.rawBody);
+  if (!input.auth.signedHeaders.includes('x-sdk-content-sha256')) return bodyHash;
+  const literal = headerValue(input.headers['x-sdk-content-sha256'])?.trim();
+  if (literal === undefined) return bodyHash;
+  if (/^[0-9a-fA-F]{64}$/.test(literal)) return literal.toLowerCase() === bodyHash ? literal : null;
+  return literal;
+}
+
+/**
  * Verifies an AK/SK signature against the received request. Codes: E000041 X-Sdk-Date missing or
  * empty; E000042 not `yyyyMMddTHHmmssZ` or not a real time; E000043 `x-sdk-date` not among
  * SignedHeaders; E000044 more than 15 minutes from `now`; E000045 signature mismatch (compared
@@ -216,8 +231,8 @@ export function verifyAkSk(input: AkSkVerifyInput): { ok: true } | AuthFailure {
   if (dateMs === null) return { ok: false, code: 'E000042' };
   if (!input.auth.signedHeaders.includes('x-sdk-date')) return { ok: false, code: 'E000043' };
   if (Math.abs(input.now - dateMs) > AKSK_CLOCK_WINDOW_MS) return { ok: false, code: 'E000044' };
-  const literal = headerValue(input.headers['x-sdk-content-sha256']);
-  const payloadHash = literal !== undefined ? literal.trim() : sha256Hex(input.rawBody);
+  const payloadHash = payloadHashFor(input);
+  if (payloadHash === null) return { ok: false, code: 'E000045' };
   const canonical = canonicalRequest({
     method: input.method,
     path: input.path,

@@ -39,6 +39,9 @@ const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? 6);
 const MAX_BACKLOG = Number(env.BENCH_MAX_BACKLOG ?? 20_000);
 const QUEUE = Number(env.BENCH_QUEUE ?? 0);
 const DRAIN_S = Number(env.BENCH_DRAIN ?? 60);
+/** When set, the simulator connector's window / bind count are changed through the management API first. */
+const WINDOW = env.BENCH_WINDOW ? Number(env.BENCH_WINDOW) : undefined;
+const BINDS = env.BENCH_BINDS ? Number(env.BENCH_BINDS) : undefined;
 const NODE_ARGS = (env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const ROOT = join(import.meta.dirname, '..');
 
@@ -256,17 +259,57 @@ const machine = () => ({
   note: 'shared 2-core dev machine; other engineers ran builds/tests at the same time',
 });
 
+/** PATCHes the embedded simulator's connector (window, binds) and waits for the engine to re-bind. */
+async function tuneConnector(url: string, dataDir: string): Promise<void> {
+  const headers = {
+    authorization: `Bearer ${readFileSync(join(dataDir, 'admin-token'), 'utf8').trim()}`,
+    'content-type': 'application/json',
+  };
+  const list = (await (await fetch(`${url}/api/v1/connectors`, { headers })).json()) as {
+    items: Array<{ id: string; name: string }>;
+  };
+  const sim = list.items.find((c) => c.name === 'simulator');
+  if (!sim) throw new Error('no simulator connector');
+  const body = {
+    ...(WINDOW !== undefined ? { window: WINDOW } : {}),
+    ...(BINDS !== undefined ? { binds: BINDS } : {}),
+  };
+  const r = await fetch(`${url}/api/v1/connectors/${sim.id}`, {
+    method: 'PATCH',
+    headers,
+    body: JSON.stringify(body),
+  });
+  if (r.status !== 200) throw new Error(`PATCH connector: ${r.status} ${await r.text()}`);
+  console.log(`simulator connector set to ${JSON.stringify(body)}`);
+  await sleep(7_000);
+}
+
 async function sustained(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'swiftlet-bench-e2e-'));
   const port = await freePort();
   const rx = startReceiver();
   const rxPort = await rx.listen();
-  const proc = spawnNode([...NODE_ARGS, join(ROOT, 'bin', 'swiftlet.mjs'), 'serve', '--demo', '--port', String(port), '--data', dataDir]);
+  const proc = spawnNode([
+    ...NODE_ARGS,
+    join(ROOT, 'bin', 'swiftlet.mjs'),
+    'serve',
+    '--demo',
+    '--port',
+    String(port),
+    '--data',
+    dataDir,
+  ]);
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitReady(url);
     const demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as Demo;
-    const client = new SmsClient({ endpoint: url, appKey: demo.appKey, appSecret: demo.appSecret, timeoutMs: 30_000 });
+    if (WINDOW !== undefined || BINDS !== undefined) await tuneConnector(url, dataDir);
+    const client = new SmsClient({
+      endpoint: url,
+      appKey: demo.appKey,
+      appSecret: demo.appSecret,
+      timeoutMs: 30_000,
+    });
     const rssSamples: number[] = [];
     const sender = startSending(
       client,
@@ -275,7 +318,9 @@ async function sustained(): Promise<void> {
       (s) => s.accepted - rx.arrivals.size < MAX_BACKLOG,
       { concurrency: CONCURRENCY, batch: BATCH, trackTimes: true },
     );
-    console.log(`warming up ${WARMUP_S} s, then measuring ${DURATION_S} s (batch ${BATCH}, ${CONCURRENCY} in flight, backlog ≤ ${MAX_BACKLOG})`);
+    console.log(
+      `warming up ${WARMUP_S} s, then measuring ${DURATION_S} s (batch ${BATCH}, ${CONCURRENCY} in flight, backlog ≤ ${MAX_BACKLOG})`,
+    );
     await sleep(WARMUP_S * 1000);
     const t0 = Date.now();
     const r0 = rx.arrivals.size;
@@ -290,7 +335,9 @@ async function sustained(): Promise<void> {
       const { rss } = rssOf(proc.pid as number);
       rssSamples.push(rss);
       if (i % 10 === 9)
-        console.log(`  ${i + 1}s: ${Math.round((now - r0) / ((Date.now() - t0) / 1000))} msg/s e2e, backlog ${sender.accepted - now}, RSS ${rss} MiB`);
+        console.log(
+          `  ${i + 1}s: ${Math.round((now - r0) / ((Date.now() - t0) / 1000))} msg/s e2e, backlog ${sender.accepted - now}, RSS ${rss} MiB`,
+        );
     }
     const t1 = Date.now();
     const r1 = rx.arrivals.size;
@@ -319,6 +366,11 @@ async function sustained(): Promise<void> {
       batch: BATCH,
       concurrency: CONCURRENCY,
       maxBacklog: MAX_BACKLOG,
+      connector: {
+        window: WINDOW ?? 50,
+        binds: BINDS ?? 1,
+        note: WINDOW || BINDS ? 'changed via PATCH /connectors' : 'embedded default',
+      },
       endToEndPerSecond: Math.round((r1 - r0) / seconds),
       acceptedPerSecond: Math.round((a1 - a0) / seconds),
       worstSecond: Math.min(...perSecond),
@@ -360,18 +412,44 @@ async function queue(): Promise<void> {
     JSON.stringify({
       simulator: { enabled: false },
       carriers: {
-        connectors: [{ name: 'later', host: '127.0.0.1', port: smscPort, systemId: 'bench', password: 'pw', window: 50, msgIdType: 'hex' }],
+        connectors: [
+          {
+            name: 'later',
+            host: '127.0.0.1',
+            port: smscPort,
+            systemId: 'bench',
+            password: 'pw',
+            window: 50,
+            msgIdType: 'hex',
+          },
+        ],
         routes: [{ name: 'all', connectors: ['later'] }],
       },
     }),
   );
-  const proc = spawnNode([...NODE_ARGS, join(ROOT, 'bin', 'swiftlet.mjs'), 'serve', '--demo', '--port', String(port), '--data', dataDir, '--config', configFile]);
+  const proc = spawnNode([
+    ...NODE_ARGS,
+    join(ROOT, 'bin', 'swiftlet.mjs'),
+    'serve',
+    '--demo',
+    '--port',
+    String(port),
+    '--data',
+    dataDir,
+    '--config',
+    configFile,
+  ]);
   const url = `http://127.0.0.1:${port}`;
   let sim: ChildProcess | undefined;
   try {
     await waitReady(url);
     const demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as Demo;
-    const client = new SmsClient({ endpoint: url, appKey: demo.appKey, appSecret: demo.appSecret, timeoutMs: 60_000 });
+    const client = new SmsClient({
+      endpoint: url,
+      appKey: demo.appKey,
+      appSecret: demo.appSecret,
+      timeoutMs: 60_000,
+    });
     const fill: Array<{ s: number; queued: number; rssMiB: number }> = [];
     const drain: Array<{ s: number; reported: number; rssMiB: number }> = [];
     const t0 = Date.now();
@@ -382,14 +460,21 @@ async function queue(): Promise<void> {
       trackTimes: false,
     });
     const sampler = setInterval(() => {
-      fill.push({ s: Math.round((Date.now() - t0) / 1000), queued: sender.accepted, rssMiB: rssOf(proc.pid as number).rss });
+      fill.push({
+        s: Math.round((Date.now() - t0) / 1000),
+        queued: sender.accepted,
+        rssMiB: rssOf(proc.pid as number).rss,
+      });
     }, 1000);
     await sender.stop();
     clearInterval(sampler);
     const filledIn = (Date.now() - t0) / 1000;
     fill.push({ s: Math.round(filledIn), queued: sender.accepted, rssMiB: rssOf(proc.pid as number).rss });
-    console.log(`queued ${sender.accepted} in ${filledIn.toFixed(1)} s (${Math.round(sender.accepted / filledIn)} msg/s accepted)`);
-    for (const f of fill.filter((_, i) => i % 10 === 0)) console.log(`  fill ${f.s}s: ${f.queued} queued, RSS ${f.rssMiB} MiB`);
+    console.log(
+      `queued ${sender.accepted} in ${filledIn.toFixed(1)} s (${Math.round(sender.accepted / filledIn)} msg/s accepted)`,
+    );
+    for (const f of fill.filter((_, i) => i % 10 === 0))
+      console.log(`  fill ${f.s}s: ${f.queued} queued, RSS ${f.rssMiB} MiB`);
     // Let it sit with the full queue a little (the dispatcher keeps cycling its held messages).
     await sleep(5_000);
     const idleRss = rssOf(proc.pid as number).rss;
@@ -398,7 +483,10 @@ async function queue(): Promise<void> {
     for (let i = 0; i < DRAIN_S; i++) {
       await sleep(1000);
       drain.push({ s: i + 1, reported: rx.arrivals.size, rssMiB: rssOf(proc.pid as number).rss });
-      if (i % 10 === 9) console.log(`  drain ${i + 1}s: ${rx.arrivals.size} reported, RSS ${drain[drain.length - 1].rssMiB} MiB`);
+      if (i % 10 === 9)
+        console.log(
+          `  drain ${i + 1}s: ${rx.arrivals.size} reported, RSS ${drain[drain.length - 1].rssMiB} MiB`,
+        );
     }
     const drained = rx.arrivals.size;
     const peak = rssOf(proc.pid as number).peak;
@@ -412,9 +500,18 @@ async function queue(): Promise<void> {
       fillSeconds: Math.round(filledIn),
       acceptedPerSecond: Math.round(sender.accepted / filledIn),
       rssMiB: {
-        fill: { first: fillRss[0], min: Math.min(...fillRss), max: Math.max(...fillRss), last: fillRss[fillRss.length - 1] },
+        fill: {
+          first: fillRss[0],
+          min: Math.min(...fillRss),
+          max: Math.max(...fillRss),
+          last: fillRss[fillRss.length - 1],
+        },
         idleWithFullQueue: idleRss,
-        drain: { min: Math.min(...drainRss), max: Math.max(...drainRss), last: drainRss[drainRss.length - 1] },
+        drain: {
+          min: Math.min(...drainRss),
+          max: Math.max(...drainRss),
+          last: drainRss[drainRss.length - 1],
+        },
         peak,
       },
       drainSeconds: Math.round((Date.now() - d0) / 1000),

@@ -111,7 +111,9 @@ export class ConnectorManager implements LinkDirectory {
     this.#timer = null;
     await this.#refreshing;
     await Promise.all([...this.#entries.keys()].map((id) => this.#drop(id)));
-    await this.#store.releaseLease(`${NODE_LEASE_PREFIX}${this.#nodeId}`, this.#nodeId).catch(() => undefined);
+    await this.#store
+      .releaseLease(`${NODE_LEASE_PREFIX}${this.#nodeId}`, this.#nodeId)
+      .catch(() => undefined);
   }
 
   /** Live nodes seen at the last refresh (1 until then). */
@@ -185,8 +187,10 @@ export class ConnectorManager implements LinkDirectory {
     const held = e?.slots ?? [];
     const keep = held.filter((n) => n < c.binds && holders.get(name(n)) === this.#nodeId).slice(0, share);
     const slots: number[] = [];
-    for (const n of keep) if (await this.#store.acquireLease(name(n), this.#nodeId, this.#leaseMs, now)) slots.push(n);
-    for (const n of e?.draining ?? []) await this.#store.acquireLease(name(n), this.#nodeId, this.#leaseMs, now);
+    for (const n of keep)
+      if (await this.#store.acquireLease(name(n), this.#nodeId, this.#leaseMs, now)) slots.push(n);
+    for (const n of e?.draining ?? [])
+      await this.#store.acquireLease(name(n), this.#nodeId, this.#leaseMs, now);
     for (let n = 0; n < Math.max(0, c.binds) && slots.length < share; n++) {
       if (slots.includes(n) || holders.has(name(n)) || e?.draining.has(n)) continue;
       if (await this.#store.acquireLease(name(n), this.#nodeId, this.#leaseMs, now)) slots.push(n);
@@ -212,7 +216,8 @@ export class ConnectorManager implements LinkDirectory {
       void Promise.resolve(closed).finally(async () => {
         for (const n of given) {
           if (!e.draining.delete(n)) continue;
-          if (!slots.includes(n)) await this.#store.releaseLease(name(n), this.#nodeId).catch(() => undefined);
+          if (!slots.includes(n))
+            await this.#store.releaseLease(name(n), this.#nodeId).catch(() => undefined);
         }
       });
     }

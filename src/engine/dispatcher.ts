@@ -424,7 +424,10 @@ export class Dispatcher {
       this.#finals = [];
       this.#requeues = [];
       // Each write is its own transaction; on failure the messages keep their leases and are
-      // claimed again when those run out (at-least-once).
+      // claimed again when those run out (at-least-once). A turn of the event loop first: the
+      // writes run as one synchronous stretch, and pending HTTP requests should not wait behind
+      // several of them in a row.
+      await new Promise<void>((r) => setImmediate(r));
       await Promise.all([
         submits.length > 0
           ? this.#store

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { MigrationFlavor } from './migrations/migration-flavor.js';
 import type { NewMessage } from './records.js';
 import type { Database } from './schema.js';
-import type { StoreCapabilities } from './store.js';
+import type { ReceiptInput, ReceiptResult, StoreCapabilities, SubmitOutcome } from './store.js';
 
 export interface EngineCapabilities extends StoreCapabilities {
   /** `SELECT … FOR UPDATE` locks rows until commit (PostgreSQL). SQLite has one writer, so no. */
@@ -24,6 +24,12 @@ export interface EngineAdapter {
    * transaction. Called by the group committer with every call gathered in one window.
    */
   writeAccepted(messages: NewMessage[]): Promise<void>;
+  /**
+   * Optional engine-specific fast paths of `Store.recordSubmits` / `Store.applyReceipts` (same
+   * semantics, one transaction each). Absent → the Kysely versions run.
+   */
+  recordSubmits?(outcomes: SubmitOutcome[]): Promise<void>;
+  applyReceipts?(receipts: ReceiptInput[]): Promise<ReceiptResult>;
   /** Runs `fn` holding a lock no other process can hold at the same time (migrations). */
   withMigrationLock<T>(fn: () => Promise<T>): Promise<T>;
   /** True when `err` is a unique-constraint violation. */

@@ -120,14 +120,21 @@ export class KyselyStore implements Store {
   claimMessages: Store['claimMessages'] = (o, l, ms, now) => claims.claimMessages(this.#ctx, o, l, ms, now);
   renewMessageLeases: Store['renewMessageLeases'] = (o, ids, ms, now) =>
     claims.renewMessageLeases(this.#ctx, o, ids, ms, now);
-  recordSubmits: Store['recordSubmits'] = (o) => outcomes.recordSubmits(this.#ctx, o);
+  recordSubmits: Store['recordSubmits'] = (o) =>
+    o.length === 0
+      ? Promise.resolve()
+      : this.#ctx.adapter.recordSubmits
+        ? this.#ctx.adapter.recordSubmits(o)
+        : outcomes.recordSubmits(this.#ctx, o);
   requeueMessages: Store['requeueMessages'] = (i) => claims.requeueMessages(this.#ctx, i);
   finalizeMessages: Store['finalizeMessages'] = (o) => outcomes.finalizeMessages(this.#ctx, o);
   appendEvents: Store['appendEvents'] = (e) => outcomes.appendEvents(this.#ctx, e);
   applyReceipts: Store['applyReceipts'] = (r) =>
     r.length === 0
       ? Promise.resolve({ matched: 0, pending: 0 })
-      : this.#ctx.db.transaction().execute((trx) => applyReceiptsTx(trx, r, true));
+      : this.#ctx.adapter.applyReceipts
+        ? this.#ctx.adapter.applyReceipts(r)
+        : this.#ctx.db.transaction().execute((trx) => applyReceiptsTx(trx, r, true));
   expireParts: Store['expireParts'] = (b, now, l) => outcomes.expireParts(this.#ctx, b, now, l);
   queueDepth: Store['queueDepth'] = () => claims.queueDepth(this.#ctx);
 

@@ -68,11 +68,20 @@ describe('three nodes on one PostgreSQL database, one SIGKILLed mid-run', { time
   });
 
   it('three nodes start together on an empty database: migrations run once, all ready', async () => {
-    const config = writeClusterConfig({ databaseUrl: db.url, simulatorPort: sim.port, binds: BINDS, window: 50 });
+    const config = writeClusterConfig({
+      databaseUrl: db.url,
+      simulatorPort: sim.port,
+      binds: BINDS,
+      window: 50,
+    });
     nodes = await Promise.all(['node-a', 'node-b', 'node-c'].map((id) => startNode(id, config)));
     for (const n of nodes) {
       const res = await fetch(`${n.url}/readyz`);
-      const body = (await res.json()) as { status: string; store: string; migrations: { applied: number; known: number } };
+      const body = (await res.json()) as {
+        status: string;
+        store: string;
+        migrations: { applied: number; known: number };
+      };
       assert.equal(res.status, 200, `${n.id} /readyz`);
       assert.equal(body.store, 'postgres');
       assert.equal(body.migrations.applied, body.migrations.known);
@@ -107,11 +116,20 @@ describe('three nodes on one PostgreSQL database, one SIGKILLed mid-run', { time
   it('10,000 messages through all three APIs survive a SIGKILLed node', async () => {
     const accepted = new Set<string>();
     const clients = nodes.map(
-      (n) => new SmsClient({ endpoint: n.url, appKey: demo.appKey, appSecret: demo.appSecret, retries: 0, timeoutMs: 20_000 }),
+      (n) =>
+        new SmsClient({
+          endpoint: n.url,
+          appKey: demo.appKey,
+          appSecret: demo.appSecret,
+          retries: 0,
+          timeoutMs: 20_000,
+        }),
     );
     const tpl = demo.templates.find((t) => t.params.length === 0) ?? demo.templates[0];
     const victim = nodes[2];
     let killedAt = 0;
+    const startedAt = Date.now();
+    const log = (m: string) => console.log(`# ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${m}`);
     let uncertain = 0;
     let next = 0;
     let done = 0;
@@ -161,19 +179,29 @@ describe('three nodes on one PostgreSQL database, one SIGKILLed mid-run', { time
       }),
     );
     for (const c of clients) c.close();
+    const sentAt = Date.now();
+    log(`sent: ${accepted.size} accepted in ${sentAt - startedAt} ms, killed at ${killedAt - startedAt} ms`);
     assert.ok(killedAt > 0);
-    assert.ok(accepted.size >= TOTAL - uncertain * BATCH, `accepted ${accepted.size}, uncertain batches ${uncertain}`);
+    assert.ok(
+      accepted.size >= TOTAL - uncertain * BATCH,
+      `accepted ${accepted.size}, uncertain batches ${uncertain}`,
+    );
 
     // Every accepted message reaches a final state (the dead node's claims are taken over).
     await waitFor(
       'every message final',
       async () => {
-        const r = await sql.query<{ n: string }>('SELECT count(*) AS n FROM messages WHERE final_at IS NULL');
-        return Number(r.rows[0].n) === 0;
+        const r = await sql.query<{ state: string; attempts: number; n: string; owner: string | null }>(
+          `SELECT m.state, m.attempts, q.lease_owner AS owner, count(*) AS n FROM messages m
+             LEFT JOIN queue q ON q.message_id = m.id WHERE m.final_at IS NULL GROUP BY 1, 2, 3`,
+        );
+        if (process.env.CLUSTER_DEBUG) console.log('# pending', JSON.stringify(r.rows));
+        return r.rows.length === 0;
       },
       120_000,
       500,
     );
+    log('every message final');
     const states = await sql.query<{ state: string; n: string }>(
       'SELECT state, count(*) AS n FROM messages GROUP BY state',
     );
@@ -191,6 +219,7 @@ describe('three nodes on one PostgreSQL database, one SIGKILLed mid-run', { time
       500,
     );
 
+    log('every status report pushed');
     // The dead node's binds are held by the survivors, and bound at the simulator again.
     const view = await waitFor(
       'binds re-established by the survivors',
@@ -202,8 +231,15 @@ describe('three nodes on one PostgreSQL database, one SIGKILLed mid-run', { time
       20_000,
       200,
     );
-    assert.deepEqual(view.nodes.map((n) => n.binds), [BINDS / 2, BINDS / 2]);
-    await waitFor('sessions bound again at the simulator', async () => (await sim.stats()).bound === BINDS, 20_000);
+    assert.deepEqual(
+      view.nodes.map((n) => n.binds),
+      [BINDS / 2, BINDS / 2],
+    );
+    await waitFor(
+      'sessions bound again at the simulator',
+      async () => (await sim.stats()).bound === BINDS,
+      20_000,
+    );
 
     // Duplicates only from the dead node's window: the first submit of every destination sent
     // twice arrived on a session that closed when the node was killed.

@@ -17,8 +17,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SmsClient } from '../../src/client/index.js';
 import type { DemoInfo } from '../../src/api/demo/provision-demo.js';
+import { SmsClient } from '../../src/client/index.js';
 import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { type ReportReceiver, startReportReceiver } from './helpers/report-receiver.js';
 import { freePort, type ServerProcess, spawnServer } from './helpers/server-process.js';
@@ -73,7 +73,15 @@ describe('crash safety: SIGKILL with submits, receipts and pushes in flight', ()
         simulator: { enabled: false },
         carriers: {
           connectors: [
-            { name: 'carrier', host: '127.0.0.1', port: smppPort, systemId: 'swiftlet', password: 'pw', window: WINDOW, msgIdType: 'hex' },
+            {
+              name: 'carrier',
+              host: '127.0.0.1',
+              port: smppPort,
+              systemId: 'swiftlet',
+              password: 'pw',
+              window: WINDOW,
+              msgIdType: 'hex',
+            },
           ],
           routes: [{ name: 'all', connectors: ['carrier'] }],
         },
@@ -83,7 +91,12 @@ describe('crash safety: SIGKILL with submits, receipts and pushes in flight', ()
     const spawnOpts = { dataDir, port, configFile, env: { SWIFTLET_NODE_ID: 'crash-node' } };
     server = await spawnServer(spawnOpts);
     const demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as DemoInfo;
-    const client = new SmsClient({ endpoint: server.url, appKey: demo.appKey, appSecret: demo.appSecret, retries: 0 });
+    const client = new SmsClient({
+      endpoint: server.url,
+      appKey: demo.appKey,
+      appSecret: demo.appSecret,
+      retries: 0,
+    });
 
     // Send 30 × 100 numbers, 3 requests at a time. A request cut by the kill is not "accepted".
     const accepted = new Map<string, string>(); // smsMsgId → number
@@ -111,7 +124,11 @@ describe('crash safety: SIGKILL with submits, receipts and pushes in flight', ()
 
     // Kill while submits, receipts and pushes are all moving: a third of the messages reached
     // the SMSC and the first reports were pushed.
-    await rx.until(() => sim.stats().submits >= MESSAGES / 3 && rx.pushes.length >= 20, 30_000, 'traffic before the kill');
+    await rx.until(
+      () => sim.stats().submits >= MESSAGES / 3 && rx.pushes.length >= 20,
+      30_000,
+      'traffic before the kill',
+    );
     const atKill = { reports: rx.pushes.length, accepted: accepted.size, sim: sim.stats() };
     server.proc.kill('SIGKILL');
     const exit = await server.exited;
@@ -122,7 +139,10 @@ describe('crash safety: SIGKILL with submits, receipts and pushes in flight', ()
       `at kill: ${atKill.reports} reports pushed, ${atKill.accepted} accepted, simulator submits ${atKill.sim.submits}, receipts scheduled ${atKill.sim.receiptsScheduled} / sent ${atKill.sim.receiptsSent}`,
     );
     assert.ok(atKill.sim.submits < accepted.size, 'some messages were not yet submitted at the kill');
-    assert.ok(atKill.sim.receiptsScheduled > atKill.reports, 'some receipts/pushes were in flight at the kill');
+    assert.ok(
+      atKill.sim.receiptsScheduled > atKill.reports,
+      'some receipts/pushes were in flight at the kill',
+    );
 
     // Restart on the same data dir (send whatever the first process did not).
     server = await spawnServer(spawnOpts);
@@ -150,7 +170,10 @@ describe('crash safety: SIGKILL with submits, receipts and pushes in flight', ()
     for (const id of accepted.keys()) {
       const reports = byKey.get(`${id}#1`) ?? [];
       assert.ok(reports.length >= 1, `report for ${id}`);
-      assert.ok(reports.every((r) => r.status === 'DELIVRD'), `DELIVRD for ${id}: ${JSON.stringify(reports)}`);
+      assert.ok(
+        reports.every((r) => r.status === 'DELIVRD'),
+        `DELIVRD for ${id}: ${JSON.stringify(reports)}`,
+      );
     }
     const duplicatePushes = [...byKey.values()].filter((l) => l.length > 1).length;
 

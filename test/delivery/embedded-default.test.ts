@@ -11,7 +11,18 @@ import { type DemoServer, startDemoServer, TIMINGS } from './helpers/demo-server
 import { type ReportReceiver, startReportReceiver } from './helpers/report-receiver.js';
 
 /** spec §6 / docs/delivery.md: the form fields in the official order. */
-const FIELD_ORDER = ['sequence', 'total', 'orgCode', 'updateTime', 'source', 'smsMsgId', 'status', 'statusDesc', 'extend', 'to'];
+const FIELD_ORDER = [
+  'sequence',
+  'total',
+  'orgCode',
+  'updateTime',
+  'source',
+  'smsMsgId',
+  'status',
+  'statusDesc',
+  'extend',
+  'to',
+];
 const UPDATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 describe('delivery on the embedded default (API → engine → SMPP → simulator → receipt → push)', () => {
@@ -34,7 +45,11 @@ describe('delivery on the embedded default (API → engine → SMPP → simulato
     await s?.close();
   });
 
-  const send = async (to: string[], callbackPath: string | null, extra: { extend?: string; templateId?: string; from?: string; params?: string[] } = {}) => {
+  const send = async (
+    to: string[],
+    callbackPath: string | null,
+    extra: { extend?: string; templateId?: string; from?: string; params?: string[] } = {},
+  ) => {
     const r = await client.batchSendSms({
       from: extra.from ?? channel,
       to,
@@ -54,7 +69,11 @@ describe('delivery on the embedded default (API → engine → SMPP → simulato
 
   it('the demo send gets a DELIVRD status report with exactly the documented fields', async () => {
     const [sent] = await send(['+8613800000001'], '/plain');
-    const [report] = await rx.until(() => rx.forms('/plain').length === 1 && rx.forms('/plain'), 10_000, 'plain report');
+    const [report] = await rx.until(
+      () => rx.forms('/plain').length === 1 && rx.forms('/plain'),
+      10_000,
+      'plain report',
+    );
     const push = rx.pushes.find((p) => p.path === '/plain');
     assert.ok(push);
     assert.match(push.contentType, /^application\/x-www-form-urlencoded/);
@@ -82,7 +101,11 @@ describe('delivery on the embedded default (API → engine → SMPP → simulato
 
   it('with extend, the report adds extend and to (and only then)', async () => {
     const [sent] = await send(['+8613800000002'], '/extend', { extend: 'order-42' });
-    const [report] = await rx.until(() => rx.forms('/extend').length === 1 && rx.forms('/extend'), 10_000, 'extend report');
+    const [report] = await rx.until(
+      () => rx.forms('/extend').length === 1 && rx.forms('/extend'),
+      10_000,
+      'extend report',
+    );
     const push = rx.pushes.find((p) => p.path === '/extend');
     assert.deepEqual(
       push?.form.map(([k]) => k),
@@ -96,7 +119,10 @@ describe('delivery on the embedded default (API → engine → SMPP → simulato
 
   it('every magic number gives its documented outcome, in send details and in the pushed report', async () => {
     // docs/simulator.md (magic numbers) × docs/delivery.md (submit outcomes, expiry).
-    const expected: Record<string, { status: string; source: string; updateTime: boolean; orgCode?: string; state: string }> = {
+    const expected: Record<
+      string,
+      { status: string; source: string; updateTime: boolean; orgCode?: string; state: string }
+    > = {
       '1001': { status: 'UNDELIV', source: '2', updateTime: true, orgCode: '001', state: 'UNDELIVERED' },
       '1002': { status: 'EXPIRED', source: '2', updateTime: true, orgCode: '003', state: 'EXPIRED' },
       '1003': { status: 'REJECTD', source: '2', updateTime: true, orgCode: '002', state: 'REJECTED' },
@@ -145,8 +171,13 @@ describe('delivery on the embedded default (API → engine → SMPP → simulato
         assert.equal(d.message.attempts, TIMINGS.maxAttempts - 1, 'requeues counted on the message');
       }
       if (suffix === '1007') {
-        const push = rx.pushes.find((p) => p.path === '/magic' && p.raw.includes(encodeURIComponent(entry.smsMsgId)));
-        assert.ok(push && push.at - t0 >= TIMINGS.slowReceiptDelayMs, 'the slow receipt came after its delay');
+        const push = rx.pushes.find(
+          (p) => p.path === '/magic' && p.raw.includes(encodeURIComponent(entry.smsMsgId)),
+        );
+        assert.ok(
+          push && push.at - t0 >= TIMINGS.slowReceiptDelayMs,
+          'the slow receipt came after its delay',
+        );
       }
     }
     const stats = s.server.app && (await s.api('GET', '/overview')).json;
@@ -166,7 +197,11 @@ describe('delivery on the embedded default (API → engine → SMPP → simulato
     const [sent] = await send(['+8613800000003'], '/long', { templateId: created.json.id, params: [] });
     const total = sent.total ?? 0;
     assert.ok(total >= 2, `a long message (total ${total})`);
-    const reports = await rx.until(() => rx.forms('/long').length >= total && rx.forms('/long'), 10_000, 'per-part reports');
+    const reports = await rx.until(
+      () => rx.forms('/long').length >= total && rx.forms('/long'),
+      10_000,
+      'per-part reports',
+    );
     assert.equal(reports.length, total);
     assert.deepEqual(
       reports.map((r) => Number(r.sequence)).sort((a, b) => a - b),
@@ -179,15 +214,27 @@ describe('delivery on the embedded default (API → engine → SMPP → simulato
     }
     const d = await detail(sent.smsMsgId);
     assert.equal(d.parts.length, total);
-    assert.equal(new Set(d.parts.map((p: { carrierMsgId: string }) => p.carrierMsgId)).size, total, 'one carrier id per part');
+    assert.equal(
+      new Set(d.parts.map((p: { carrierMsgId: string }) => p.carrierMsgId)).size,
+      total,
+      'one carrier id per part',
+    );
   });
 
   it('an injected MO reaches the uplink address with the §8 fields', async () => {
     const patched = await s.api('PATCH', `/apps/${s.demo.appId}`, { uplinkUrl: rx.url('/uplink') });
     assert.equal(patched.status, 200, JSON.stringify(patched.json));
-    const mo = await s.api('POST', '/simulator/mo', { from: '+8613700000042', to: channel, text: 'Hello from a handset' });
+    const mo = await s.api('POST', '/simulator/mo', {
+      from: '+8613700000042',
+      to: channel,
+      text: 'Hello from a handset',
+    });
     assert.equal(mo.status, 202);
-    const [push] = await rx.until(() => rx.forms('/uplink').length >= 1 && rx.forms('/uplink'), 10_000, 'uplink push');
+    const [push] = await rx.until(
+      () => rx.forms('/uplink').length >= 1 && rx.forms('/uplink'),
+      10_000,
+      'uplink push',
+    );
     assert.deepEqual(Object.keys(push).sort(), ['body', 'from', 'smsMsgId', 'to']);
     assert.equal(push.from, '+8613700000042');
     assert.equal(push.to, channel);
@@ -198,7 +245,11 @@ describe('delivery on the embedded default (API → engine → SMPP → simulato
   });
 
   it('an MO "R" blocks the next PROMOTION_TYPE message to that number, with a status report', async () => {
-    const sig = await s.api('POST', '/signatures', { app: s.demo.appId, name: 'PromoShop', type: 'PROMOTION_TYPE' });
+    const sig = await s.api('POST', '/signatures', {
+      app: s.demo.appId,
+      name: 'PromoShop',
+      type: 'PROMOTION_TYPE',
+    });
     assert.equal(sig.status, 201, JSON.stringify(sig.json));
     assert.equal(sig.json.status, 'approved');
     const tpl = await s.api('POST', '/templates', {
@@ -220,18 +271,28 @@ describe('delivery on the embedded default (API → engine → SMPP → simulato
     const promo = { templateId: tpl.json.id, from: sig.json.channelNumber, params: [] };
     const [blocked, other] = await send([optOut, '+8613700000078'], '/promo', promo);
     const [verify] = await send([optOut], '/verify-after-optout');
-    const reports = await rx.until(() => rx.forms('/promo').length >= 2 && rx.forms('/promo'), 10_000, 'promotion reports');
+    const reports = await rx.until(
+      () => rx.forms('/promo').length >= 2 && rx.forms('/promo'),
+      10_000,
+      'promotion reports',
+    );
     const br = reports.find((r) => r.smsMsgId === blocked.smsMsgId);
     assert.ok(br);
     assert.equal(br.status, 'SC:0001');
     assert.equal(br.source, '3', 'intercepted by the platform');
     assert.equal('updateTime' in br, false);
-    assert.equal(reports.find((r) => r.smsMsgId === other.smsMsgId)?.status, 'DELIVRD', 'other numbers still get promotions');
+    assert.equal(
+      reports.find((r) => r.smsMsgId === other.smsMsgId)?.status,
+      'DELIVRD',
+      'other numbers still get promotions',
+    );
     const d = await detail(blocked.smsMsgId);
     assert.equal(d.message.state, 'REJECTED');
     assert.equal(d.parts[0].carrierMsgId, null, 'never sent to a carrier');
     // The opt-out covers promotions only: a verification code still goes through.
-    const [vr] = await rx.until(() => rx.forms('/verify-after-optout').length >= 1 && rx.forms('/verify-after-optout'));
+    const [vr] = await rx.until(
+      () => rx.forms('/verify-after-optout').length >= 1 && rx.forms('/verify-after-optout'),
+    );
     assert.equal(vr.smsMsgId, verify.smsMsgId);
     assert.equal(vr.status, 'DELIVRD');
   });

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket, connect } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -43,9 +43,20 @@ type Rng = ReturnType<typeof rng>;
 
 /** Valid PDUs of every kind the two sides exchange: the material that gets mutated. */
 function templates(): Buffer[] {
-  const receipt = formatReceiptText({ id: 'abc123', stat: 'DELIVRD', submitDate: new Date(), doneDate: new Date() });
+  const receipt = formatReceiptText({
+    id: 'abc123',
+    stat: 'DELIVRD',
+    submitDate: new Date(),
+    doneDate: new Date(),
+  });
   const inputs: PduInput[] = [
-    { command: 'bind_transceiver', sequence_number: 1, system_id: 'fuzz', password: 'pw', interface_version: 0x34 },
+    {
+      command: 'bind_transceiver',
+      sequence_number: 1,
+      system_id: 'fuzz',
+      password: 'pw',
+      interface_version: 0x34,
+    },
     { command: 'bind_transmitter', sequence_number: 2, system_id: 'fuzz', password: 'pw' },
     { command: 'bind_receiver', sequence_number: 3, system_id: 'fuzz', password: 'pw' },
     { command: 'enquire_link', sequence_number: 4 },
@@ -80,7 +91,10 @@ function templates(): Buffer[] {
       destination_addr: 'csms0001',
       esm_class: 0x40,
       data_coding: 8,
-      short_message: Buffer.concat([Buffer.from([5, 0, 3, 7, 2, 1]), Buffer.from('你好', 'utf16le').swap16()]),
+      short_message: Buffer.concat([
+        Buffer.from([5, 0, 3, 7, 2, 1]),
+        Buffer.from('你好', 'utf16le').swap16(),
+      ]),
     },
     { command: 'submit_sm_resp', sequence_number: 10, message_id: 'ffff' },
     { command: 'deliver_sm_resp', sequence_number: 11 },
@@ -119,7 +133,10 @@ function fuzzChunk(r: Rng, pool: Buffer[]): Buffer {
     }
     case 3:
       // command_length lies (too short, or more than is sent).
-      base.writeUInt32BE(r.pick([0, 1, 15, 16, base.length - 1, base.length + 5, 0x7fffffff, 0xffffffff]) >>> 0, 0);
+      base.writeUInt32BE(
+        r.pick([0, 1, 15, 16, base.length - 1, base.length + 5, 0x7fffffff, 0xffffffff]) >>> 0,
+        0,
+      );
       return base;
     case 4:
       // A command_id nobody knows, or a response id where a request is expected.
@@ -143,7 +160,13 @@ function fuzzChunk(r: Rng, pool: Buffer[]): Buffer {
 }
 
 function bindPdu(seq: number): Buffer {
-  return encodePdu({ command: 'bind_transceiver', sequence_number: seq, system_id: 'fuzz', password: 'pw', interface_version: 0x34 } as PduInput);
+  return encodePdu({
+    command: 'bind_transceiver',
+    sequence_number: seq,
+    system_id: 'fuzz',
+    password: 'pw',
+    interface_version: 0x34,
+  } as PduInput);
 }
 
 /** Opens a socket, writes `chunks` with short pauses, reads whatever comes back, closes. */
@@ -209,10 +232,18 @@ class HostileSmsc {
         const p = decoded.pdu;
         if (p.command === 'bind_transceiver') {
           round = this.binds++;
-          s.write(encodePdu({ command: 'bind_transceiver_resp', sequence_number: p.sequence_number, system_id: 'HOSTILE' } as PduInput));
+          s.write(
+            encodePdu({
+              command: 'bind_transceiver_resp',
+              sequence_number: p.sequence_number,
+              system_id: 'HOSTILE',
+            } as PduInput),
+          );
           if (round < this.hostileRounds) void this.#attack(s);
         } else if (p.command === 'enquire_link') {
-          s.write(encodePdu({ command: 'enquire_link_resp', sequence_number: p.sequence_number } as PduInput));
+          s.write(
+            encodePdu({ command: 'enquire_link_resp', sequence_number: p.sequence_number } as PduInput),
+          );
         } else if (p.command === 'unbind') {
           s.write(encodePdu({ command: 'unbind_resp', sequence_number: p.sequence_number } as PduInput));
         }
@@ -256,9 +287,20 @@ describe('fuzz against live sessions of a running server', () => {
       JSON.stringify({
         simulator: { enabled: true, receiptDelayMs: 20 },
         carriers: {
-          connectors: [{ name: 'hostile', host: '127.0.0.1', port: hostilePort, systemId: 'swiftlet', password: 'pw', window: 10 }],
+          connectors: [
+            {
+              name: 'hostile',
+              host: '127.0.0.1',
+              port: hostilePort,
+              systemId: 'swiftlet',
+              password: 'pw',
+              window: 10,
+            },
+          ],
           // Only numbers starting +86199 go to the hostile carrier; the rest to the simulator.
-          routes: [{ name: 'hostile', priority: 1, match: { prefixes: ['+86199'] }, connectors: ['hostile'] }],
+          routes: [
+            { name: 'hostile', priority: 1, match: { prefixes: ['+86199'] }, connectors: ['hostile'] },
+          ],
         },
       }),
     );
@@ -299,13 +341,19 @@ describe('fuzz against live sessions of a running server', () => {
     });
     client.start();
     await client.ready();
-    const [res] = await client.submit([{ source_addr: 'x', destination_addr: '8613800000009', short_message: Buffer.from('hi') }]);
+    const [res] = await client.submit([
+      { source_addr: 'x', destination_addr: '8613800000009', short_message: Buffer.from('hi') },
+    ]);
     assert.equal(res.ok, true);
     await client.close();
   });
 
   it("a hostile SMSC sending garbage to the engine's client session: reconnect and bind again", async (t) => {
-    await rx.until(() => hostile.binds > HOSTILE_ROUNDS && hostile.sockets.size > 0, 30_000, 'engine bound again after the hostile rounds');
+    await rx.until(
+      () => hostile.binds > HOSTILE_ROUNDS && hostile.sockets.size > 0,
+      30_000,
+      'engine bound again after the hostile rounds',
+    );
     assert.ok(alive(), `server still running\n${server.output()}`);
     // The engine reports its link to the (now well-behaved) carrier as ready again.
     let link: { name: string; ready: boolean } | undefined;
@@ -320,7 +368,14 @@ describe('fuzz against live sessions of a running server', () => {
 
   it('random and garbage HTTP bodies at both send routes never crash the server', async (t) => {
     const paths = ['/sms/batchSendSms/v1', '/sms/batchSendDiffSms/v1'];
-    const types = ['application/x-www-form-urlencoded', 'application/json', 'application/json;charset=UTF-8', 'text/plain', 'multipart/form-data; boundary=x', ''];
+    const types = [
+      'application/x-www-form-urlencoded',
+      'application/json',
+      'application/json;charset=UTF-8',
+      'text/plain',
+      'multipart/form-data; boundary=x',
+      '',
+    ];
     const bodies = (): Buffer | string => {
       switch (r.int(8)) {
         case 0:
@@ -328,17 +383,36 @@ describe('fuzz against live sessions of a running server', () => {
         case 1:
           return `from=${demo.signature.channelNumber}&to=${encodeURIComponent('+86138' + r.int(1e8))}&templateId=${demo.templates[0].id}&templateParas=${r.pick(['[', '[1,2', '{}', '["a"]', '%ZZ', '[null]'])}`;
         case 2:
-          return JSON.stringify({ from: demo.signature.channelNumber, smsContent: r.pick([null, 1, 'x', [], [{}], [{ to: 'x' }], [{ to: [1, 2], templateId: {} }]]) });
+          return JSON.stringify({
+            from: demo.signature.channelNumber,
+            smsContent: r.pick([null, 1, 'x', [], [{}], [{ to: 'x' }], [{ to: [1, 2], templateId: {} }]]),
+          });
         case 3:
           return '['.repeat(r.int(5000)) + ']'.repeat(r.int(5000));
         case 4:
           return `${'%'.repeat(r.int(300))}=${'&'.repeat(r.int(300))}`;
         case 5:
-          return JSON.stringify({ __proto__: { polluted: true }, constructor: { prototype: { x: 1 } }, from: 1, statusCallback: 'javascript:alert(1)' });
+          return JSON.stringify({
+            __proto__: { polluted: true },
+            constructor: { prototype: { x: 1 } },
+            from: 1,
+            statusCallback: 'javascript:alert(1)',
+          });
         case 6:
           return `to=${Array.from({ length: 600 }, (_, k) => `+8613${String(k).padStart(9, '0')}`).join(',')}&from=${demo.signature.channelNumber}&templateId=${demo.templates[0].id}`;
         default:
-          return Buffer.from(JSON.stringify({ from: demo.signature.channelNumber, smsContent: [{ to: ['+8613800000001'], templateId: demo.templates[0].id, templateParas: r.bytes(20).toString('latin1') }] }));
+          return Buffer.from(
+            JSON.stringify({
+              from: demo.signature.channelNumber,
+              smsContent: [
+                {
+                  to: ['+8613800000001'],
+                  templateId: demo.templates[0].id,
+                  templateParas: r.bytes(20).toString('latin1'),
+                },
+              ],
+            }),
+          );
       }
     };
     const statuses = new Map<number, number>();
@@ -349,8 +423,16 @@ describe('fuzz against live sessions of a running server', () => {
           const type = r.pick(types);
           if (type) headers['content-type'] = type;
           if (r.next() < 0.7) Object.assign(headers, buildWsseHeaders(demo.appKey, demo.appSecret));
-          else if (r.next() < 0.5) headers.authorization = r.bytes(40).toString('latin1').replace(/[^\x20-\x7e]/g, 'x');
-          const res = await fetch(`${server.url}${r.pick(paths)}`, { method: 'POST', headers, body: bodies() });
+          else if (r.next() < 0.5)
+            headers.authorization = r
+              .bytes(40)
+              .toString('latin1')
+              .replace(/[^\x20-\x7e]/g, 'x');
+          const res = await fetch(`${server.url}${r.pick(paths)}`, {
+            method: 'POST',
+            headers,
+            body: bodies(),
+          });
           await res.arrayBuffer();
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           assert.ok(res.status < 500, `HTTP ${res.status} for a garbage body`);
@@ -359,7 +441,10 @@ describe('fuzz against live sessions of a running server', () => {
     }
     assert.ok(alive(), `server still running\n${server.output()}`);
     t.diagnostic(`HTTP statuses: ${JSON.stringify([...statuses])}`);
-    assert.ok([...statuses.keys()].some((s) => s === 400), `garbage is answered with 400s: ${JSON.stringify([...statuses])}`);
+    assert.ok(
+      [...statuses.keys()].some((s) => s === 400),
+      `garbage is answered with 400s: ${JSON.stringify([...statuses])}`,
+    );
   });
 
   it('afterwards a normal send is still delivered end to end', async () => {
@@ -374,7 +459,11 @@ describe('fuzz against live sessions of a running server', () => {
     });
     client.close();
     assert.equal(res.code, '000000');
-    const [report] = await rx.until(() => rx.forms('/after').length > 0 && rx.forms('/after'), 15_000, 'report after fuzz');
+    const [report] = await rx.until(
+      () => rx.forms('/after').length > 0 && rx.forms('/after'),
+      15_000,
+      'report after fuzz',
+    );
     assert.equal(report.smsMsgId, res.result?.[0].smsMsgId);
     assert.equal(report.status, 'DELIVRD');
   });

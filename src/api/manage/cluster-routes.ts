@@ -52,12 +52,15 @@ export async function clusterRoutes(app: FastifyInstance, deps: ManageDeps): Pro
       return {
         node: config.nodeId,
         store: store.kind,
-        nodes: nodes.map(
-          (l): ClusterNodeView => {
-            const nodeId = l.name.slice(NODE_PREFIX.length);
-            return { nodeId, self: nodeId === config.nodeId, expiresAt: iso(l.expiresAt), binds: held.get(nodeId) ?? 0 };
-          },
-        ),
+        nodes: nodes.map((l): ClusterNodeView => {
+          const nodeId = l.name.slice(NODE_PREFIX.length);
+          return {
+            nodeId,
+            self: nodeId === config.nodeId,
+            expiresAt: iso(l.expiresAt),
+            binds: held.get(nodeId) ?? 0,
+          };
+        }),
         connectors: connectors.map(
           (c): ClusterConnectorView => ({
             connectorId: c.id,

@@ -13,13 +13,13 @@ import { type TSchema, Type } from 'typebox';
 import { authenticateRequest } from '../../auth/authenticate.js';
 import type { NonceReplayGuard } from '../../auth/nonce-replay-guard.js';
 import { apiCode } from '../../domain/api-codes.js';
-import { newSmsMsgId } from '../../domain/ids.js';
 import { isIpAllowed } from '../../domain/ip-allow.js';
 import type { TemplateVariable } from '../../domain/template.js';
 import { formatHuaweiTime } from '../../domain/time.js';
 import type { AppRecord, SignatureRecord, TemplateRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import { errorBody, SEND_CONTENT_TYPE, sendResponseBody } from './build-response.js';
+import { newOrderedSmsMsgId } from './ordered-sms-msg-id.js';
 import { parseForm } from './parse-form.js';
 import { formToSendRequest, jsonToSendRequest, type SendRequest } from './send-request.js';
 import { planSend, templateVariables } from './validate-send.js';
@@ -204,7 +204,7 @@ export async function sendRoutes(app: FastifyInstance, opts: SendRoutesOptions):
       signaturesByName: new Map(names.map((n, i) => [n, signatures[i]])),
       variablesOf,
       now: at,
-      newSmsMsgId,
+      newSmsMsgId: () => newOrderedSmsMsgId(at),
     });
     const messages = entries.flatMap((e) => (e.message ? [e.message] : []));
     if (messages.length > 0) {

@@ -9,7 +9,6 @@
  * mismatch E200031 → templateParas E200028 → duplicate for the same content E200041.
  */
 import { createHash } from 'node:crypto';
-import { normalizeNumber } from '../../domain/phone.js';
 import { segmentText } from '../../domain/segments.js';
 import {
   parseTemplate,
@@ -19,6 +18,7 @@ import {
   validateParams,
 } from '../../domain/template.js';
 import type { AppRecord, NewMessage, SignatureRecord, TemplateRecord } from '../../store/records.js';
+import { normalizeRecipient } from './recipient-number.js';
 import type { SendGroup, SendRequest } from './send-request.js';
 
 /** One entry of the response `result`, in request order. */
@@ -111,7 +111,7 @@ export function planSend(req: SendRequest, ctx: SendContext): PlannedEntry[] {
   for (const group of req.groups) {
     const outcome = resolveGroup(group, ctx);
     for (const item of group.to) {
-      const n = normalizeNumber(item, { region: ctx.app.region });
+      const n = normalizeRecipient(item, ctx.app.region);
       if (!n.ok) {
         entries.push({ originTo: item, status: 'E200031' });
         continue;

@@ -8,7 +8,9 @@ import type { EngineAdapter, EngineCapabilities } from '../engine-adapter.js';
 import type { MigrationFlavor } from '../migrations/migration-flavor.js';
 import type { NewMessage } from '../records.js';
 import type { Database } from '../schema.js';
+import type { SubmitOutcome } from '../store.js';
 import { writeAcceptedPg } from './postgres-accept.js';
+import { recordSubmitsPg } from './postgres-outcomes.js';
 import { createPool, withDefaultUser } from './postgres-pool.js';
 
 export interface PostgresAdapterOptions {
@@ -43,6 +45,11 @@ export class PostgresAdapter implements EngineAdapter {
 
   writeAccepted(messages: NewMessage[]): Promise<void> {
     return writeAcceptedPg(this.db, messages);
+  }
+
+  /** Set-based `recordSubmits` (postgres-outcomes.ts): a few statements per batch, not per row. */
+  recordSubmits(outcomes: SubmitOutcome[]): Promise<void> {
+    return recordSubmitsPg(this.db, outcomes);
   }
 
   /**

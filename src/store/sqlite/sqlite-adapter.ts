@@ -10,8 +10,12 @@ import type { EngineAdapter, EngineCapabilities } from '../engine-adapter.js';
 import type { MigrationFlavor } from '../migrations/migration-flavor.js';
 import type { NewMessage } from '../records.js';
 import type { Database as Schema } from '../schema.js';
+import type { ReceiptInput, ReceiptResult, SubmitOutcome } from '../store.js';
 import { type AcceptWriter, createAcceptWriter } from './sqlite-accept.js';
+import { createOutcomeWriter, type OutcomeWriter } from './sqlite-outcomes.js';
 import { applyPragmas, type SqliteSync, syncFromEnv } from './sqlite-pragmas.js';
+import { cachedStatements } from './statement-cache.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteAdapterOptions {
   /** File path; `:memory:` works for throwaway use. Parent folders are created. */
@@ -33,12 +37,19 @@ export class SqliteAdapter implements EngineAdapter {
   readonly db: Kysely<Schema>;
   readonly #raw: Database.Database;
   #acceptWriter: AcceptWriter | null = null;
+  /** Started with the first accepted batch (file databases only); see wal-checkpointer.ts. */
+  #checkpointer: WalCheckpointer | null = null;
+  readonly #path: string;
+  readonly #sync: SqliteSync;
+  #outcomeWriter: OutcomeWriter | null = null;
 
   constructor(opts: SqliteAdapterOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
     this.#raw = new Database(opts.path);
-    applyPragmas(this.#raw, opts.sync ?? syncFromEnv());
-    this.db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: this.#raw }) });
+    this.#path = opts.path;
+    this.#sync = opts.sync ?? syncFromEnv();
+    applyPragmas(this.#raw, this.#sync);
+    this.db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachedStatements(this.#raw) }) });
   }
 
   /** The underlying handle, for tests that inspect raw columns. */
@@ -52,6 +63,27 @@ export class SqliteAdapter implements EngineAdapter {
     await this.db.connection().execute(async () => {
       this.#acceptWriter ??= createAcceptWriter(this.#raw);
       this.#acceptWriter(messages);
+      if (this.#checkpointer === null && this.#path !== ':memory:' && this.#path !== '')
+        this.#checkpointer = new WalCheckpointer(this.#raw, this.#path, {
+          sync: this.#sync,
+          exclusive: (fn) => this.db.connection().execute(async () => fn()),
+        });
+    });
+  }
+
+  /** Prepared-statement `recordSubmits` (see sqlite-outcomes.ts), holding Kysely's connection. */
+  async recordSubmits(outcomes: SubmitOutcome[]): Promise<void> {
+    await this.db.connection().execute(async () => {
+      this.#outcomeWriter ??= createOutcomeWriter(this.#raw);
+      this.#outcomeWriter.recordSubmits(outcomes);
+    });
+  }
+
+  /** Prepared-statement `applyReceipts` (see sqlite-outcomes.ts), holding Kysely's connection. */
+  async applyReceipts(receipts: ReceiptInput[]): Promise<ReceiptResult> {
+    return this.db.connection().execute(async () => {
+      this.#outcomeWriter ??= createOutcomeWriter(this.#raw);
+      return this.#outcomeWriter.applyReceipts(receipts);
     });
   }
 
@@ -78,6 +110,7 @@ export class SqliteAdapter implements EngineAdapter {
   }
 
   async close(): Promise<void> {
+    await this.#checkpointer?.close();
     await this.db.destroy();
   }
 }

@@ -36,7 +36,8 @@ export async function waitFor<T>(
     } catch (err) {
       last = err;
     }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await sleep(everyMs);
   }
 }
@@ -62,11 +63,19 @@ export async function createClusterDatabase(): Promise<{ url: string; name: stri
   };
 }
 
-function waitForLine(proc: ChildProcess, re: RegExp, what: string, timeoutMs = 60_000): Promise<RegExpExecArray> {
+function waitForLine(
+  proc: ChildProcess,
+  re: RegExp,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let buf = '';
     let errBuf = '';
-    const timer = setTimeout(() => done(new Error(`${what} did not start in ${timeoutMs} ms\n${errBuf.slice(-2000)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`${what} did not start in ${timeoutMs} ms\n${errBuf.slice(-2000)}`)),
+      timeoutMs,
+    );
     const onData = (d: Buffer) => {
       buf += d.toString();
       const m = re.exec(buf);
@@ -77,7 +86,8 @@ function waitForLine(proc: ChildProcess, re: RegExp, what: string, timeoutMs = 6
       errBuf += d.toString();
       if (errBuf.length > 100_000) errBuf = errBuf.slice(-10_000);
     };
-    const onExit = (code: number | null) => done(new Error(`${what} exited (${code}) before it was ready\n${errBuf.slice(-2000)}`));
+    const onExit = (code: number | null) =>
+      done(new Error(`${what} exited (${code}) before it was ready\n${errBuf.slice(-2000)}`));
     function done(err: Error | null, m?: RegExpExecArray) {
       clearTimeout(timer);
       proc.stdout?.off('data', onData);
@@ -94,7 +104,13 @@ function waitForLine(proc: ChildProcess, re: RegExp, what: string, timeoutMs = 6
 }
 
 export interface SimulatorStatsDump {
-  stats: { submits: number; accepted: number; receiptsSent: number; redeliveries: number; boundSessions: number };
+  stats: {
+    submits: number;
+    accepted: number;
+    receiptsSent: number;
+    redeliveries: number;
+    boundSessions: number;
+  };
   sessions: Array<{ id: number; openedAt: number; closedAt: number | null; submits: number }>;
   bound: number;
   maxBound: number;
@@ -113,7 +129,12 @@ export interface SimulatorProcess {
 export async function startSimulatorProcess(receiptDelayMs = 100): Promise<SimulatorProcess> {
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test', 'cluster', 'helpers', 'counting-simulator.ts'), String(receiptDelayMs)],
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'test', 'cluster', 'helpers', 'counting-simulator.ts'),
+      String(receiptDelayMs),
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const m = await waitForLine(proc, /READY (\{.*\})\n/, 'simulator');
@@ -157,12 +178,15 @@ export function writeClusterConfig(o: NodeConfigOptions): string {
     simulator: { enabled: false },
     frequency: { enabled: false },
     engine: {
-      leaseMs: 3_000,
+      // Message claims: short enough that a dead node's claims come back within the test, long
+      // enough that a CPU-starved live node renews them before they run out (a lost lease means
+      // a second submit).
+      leaseMs: 10_000,
       connectorRefreshMs: 300,
       bindLeaseMs: 1_500,
       ...o.engine,
     },
-    webhooks: { allowLoopback: true, timeoutMs: 2_000, leaseMs: 4_000, ...o.webhooks },
+    webhooks: { allowLoopback: true, timeoutMs: 2_000, leaseMs: 10_000, ...o.webhooks },
     carriers: {
       connectors: [
         {
@@ -195,11 +219,25 @@ export interface NodeProcess {
 }
 
 /** Starts `swiftlet serve` (from source) as node `id` with the shared config file. */
-export async function startNode(id: string, configFile: string, env: Record<string, string> = {}): Promise<NodeProcess> {
+export async function startNode(
+  id: string,
+  configFile: string,
+  env: Record<string, string> = {},
+): Promise<NodeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), `swiftlet-${id}-`));
   const proc = spawn(
     process.execPath,
-    [join(ROOT, 'bin', 'swiftlet.mjs'), 'serve', '--port', '0', '--data', dataDir, '--config', configFile, '--no-demo'],
+    [
+      join(ROOT, 'bin', 'swiftlet.mjs'),
+      'serve',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--config',
+      configFile,
+      '--no-demo',
+    ],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Config, loadConfig } from '../../../src/config.js';
 import type { DemoInfo } from '../../../src/api/demo/provision-demo.js';
+import { type Config, loadConfig } from '../../../src/config.js';
 import { type RunningServer, startServer } from '../../../src/main.js';
 
 export const ADMIN_TOKEN = 'delivery-test-admin-token-0123';

@@ -1,0 +1,155 @@
+/**
+ * `bench/cluster.ts`: end-to-end messages per second for 1, 2 and 3 Swiftlet nodes on one
+ * PostgreSQL database, next to one node on SQLite. Each run: a fresh database, a standalone
+ * simulator process, N `swiftlet serve` processes, a status-report receiver in this process.
+ * MESSAGES messages go in through all APIs (100-number batches, round robin); the clock stops
+ * when every status report arrived. Writes bench/results/cluster.json.
+ *
+ * On a 2-core machine more nodes are not faster (they share the CPU); the figure is the cost of
+ * coordination: `1 - msgPerSec(N nodes) / msgPerSec(1 node)` on PostgreSQL (target < 30 %).
+ *
+ *   node --import tsx bench/cluster.ts            (BENCH_MESSAGES=6000 by default)
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { provisionDemo } from '../src/api/demo/provision-demo.js';
+import { SmsClient } from '../src/client/sms-client.js';
+import { openStore } from '../src/store/open-store.js';
+import {
+  createClusterDatabase,
+  type NodeProcess,
+  numberFor,
+  ROOT,
+  SECRET_KEY,
+  startNode,
+  startReportReceiver,
+  startSimulatorProcess,
+  waitFor,
+  writeClusterConfig,
+} from '../test/cluster/helpers/cluster-harness.js';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 6_000);
+const BATCH = 100;
+const CONCURRENCY = 6;
+const BINDS = 6;
+
+interface RunResult {
+  store: 'sqlite' | 'postgres';
+  nodes: number;
+  messages: number;
+  /** Accept phase: all requests answered. */
+  acceptMs: number;
+  /** First request → last status report received. */
+  totalMs: number;
+  msgPerSec: number;
+  loadAvgBefore: number;
+}
+
+async function run(kind: 'sqlite' | 'postgres', nodeCount: number): Promise<RunResult> {
+  const tmp = mkdtempSync(join(tmpdir(), 'swiftlet-bench-cluster-'));
+  const db = kind === 'postgres' ? await createClusterDatabase() : null;
+  const url = db ? db.url : `sqlite:${join(tmp, 'swiftlet.db')}`;
+  const sim = await startSimulatorProcess(100);
+  const receiver = await startReportReceiver();
+  const nodes: NodeProcess[] = [];
+  try {
+    const config = writeClusterConfig({
+      databaseUrl: url,
+      simulatorPort: sim.port,
+      binds: BINDS,
+      window: 100,
+      // Production-like leases: the benchmark kills nothing.
+      engine: { leaseMs: 30_000, connectorRefreshMs: 1_000, bindLeaseMs: 5_000 },
+      webhooks: { leaseMs: 60_000 },
+    });
+    for (const n of await Promise.all(
+      Array.from({ length: nodeCount }, (_, i) => startNode(`bench-${i + 1}`, config)),
+    ))
+      nodes.push(n);
+    const store = await openStore({ url, secretKey: Buffer.from(SECRET_KEY, 'hex') });
+    const demo = (await provisionDemo(store, tmp)).demo;
+    await store.close();
+    await waitFor('all binds up', async () => (await sim.stats()).bound === BINDS, 30_000);
+
+    const tpl = demo.templates.find((t) => t.params.length === 0) ?? demo.templates[0];
+    const clients = nodes.map(
+      (n) =>
+        new SmsClient({ endpoint: n.url, appKey: demo.appKey, appSecret: demo.appSecret, timeoutMs: 60_000 }),
+    );
+    const loadAvgBefore = loadavg()[0];
+    const started = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async (_, w) => {
+        for (;;) {
+          const b = next++;
+          if (b >= MESSAGES / BATCH) return;
+          const to = Array.from({ length: BATCH }, (_, i) => numberFor(b * BATCH + i));
+          const res = await clients[(b + w) % clients.length].batchSendSms({
+            from: demo.signature.channelNumber,
+            to,
+            templateId: tpl.id,
+            statusCallback: receiver.url,
+          });
+          if (res.code !== '000000') throw new Error(`send failed: ${res.code}`);
+        }
+      }),
+    );
+    const acceptMs = Date.now() - started;
+    await waitFor('every status report', () => receiver.reports.size >= MESSAGES, 600_000, 50);
+    const totalMs = Date.now() - started;
+    for (const c of clients) c.close();
+    return {
+      store: kind,
+      nodes: nodeCount,
+      messages: MESSAGES,
+      acceptMs,
+      totalMs,
+      msgPerSec: Math.round((MESSAGES / totalMs) * 1000),
+      loadAvgBefore: Math.round(loadAvgBefore * 100) / 100,
+    };
+  } finally {
+    await Promise.all(nodes.map((n) => n.stop()));
+    await sim.stop();
+    await receiver.close();
+    await db?.drop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const results: RunResult[] = [];
+for (const [kind, n] of [
+  ['sqlite', 1],
+  ['postgres', 1],
+  ['postgres', 2],
+  ['postgres', 3],
+] as const) {
+  const r = await run(kind, n);
+  results.push(r);
+  console.log(
+    `${kind.padEnd(8)} ${n} node(s): ${r.msgPerSec} msg/s end to end (${r.messages} in ${r.totalMs} ms; accepted in ${r.acceptMs} ms; load ${r.loadAvgBefore})`,
+  );
+}
+const pg1 = results.find((r) => r.store === 'postgres' && r.nodes === 1)?.msgPerSec ?? 0;
+const coordinationCost = Object.fromEntries(
+  results
+    .filter((r) => r.store === 'postgres' && r.nodes > 1)
+    .map((r) => [`${r.nodes}-nodes`, pg1 > 0 ? Math.round((1 - r.msgPerSec / pg1) * 1000) / 1000 : null]),
+);
+const out = {
+  benchmark: 'cluster',
+  date: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    model: cpus()[0]?.model ?? '',
+    note: 'CPU shared with other work while measured',
+  },
+  settings: { messages: MESSAGES, batch: BATCH, concurrency: CONCURRENCY, binds: BINDS, receiptDelayMs: 100 },
+  results,
+  /** 1 − msg/s(N nodes on PostgreSQL) / msg/s(1 node on PostgreSQL); target < 0.30. */
+  coordinationCost,
+};
+console.log('coordination cost vs 1 PostgreSQL node:', JSON.stringify(coordinationCost));
+mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+writeFileSync(join(ROOT, 'bench', 'results', 'cluster.json'), `${JSON.stringify(out, null, 2)}\n`);

@@ -151,6 +151,8 @@ interface Sender {
   rejected: number;
   errors: number;
   sentAt: Map<string, number>;
+  /** Resolves when every worker returned (the `limit` reached, or stopped). */
+  finished: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -169,6 +171,7 @@ function startSending(
     rejected: 0,
     errors: 0,
     sentAt: new Map(),
+    finished: Promise.resolve(),
     async stop() {
       running = false;
       await Promise.all(workers);
@@ -207,6 +210,7 @@ function startSending(
     }
   };
   const workers = Array.from({ length: opts.concurrency }, worker);
+  s.finished = Promise.all(workers).then(() => undefined);
   return s;
 }
 
@@ -466,7 +470,7 @@ async function queue(): Promise<void> {
         rssMiB: rssOf(proc.pid as number).rss,
       });
     }, 1000);
-    await sender.stop();
+    await sender.finished;
     clearInterval(sampler);
     const filledIn = (Date.now() - t0) / 1000;
     fill.push({ s: Math.round(filledIn), queued: sender.accepted, rssMiB: rssOf(proc.pid as number).rss });

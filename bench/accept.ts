@@ -42,7 +42,9 @@ async function freePort(): Promise<number> {
 function wsse(appKey: string, secret: string): Record<string, string> {
   const nonce = randomBytes(16).toString('hex');
   const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const hex = createHash('sha256').update(nonce + created + secret).digest('hex');
+  const hex = createHash('sha256')
+    .update(nonce + created + secret)
+    .digest('hex');
   const digest = Buffer.from(hex).toString('base64');
   return {
     authorization: 'WSSE realm="SDP",profile="UsernameToken",type="Appkey"',
@@ -71,7 +73,16 @@ async function main(): Promise<void> {
   const port = await freePort();
   const server = spawn(
     process.execPath,
-    [...nodeArgs, join(root, 'bin', 'swiftlet.mjs'), 'serve', '--demo', '--port', String(port), '--data', dataDir],
+    [
+      ...nodeArgs,
+      join(root, 'bin', 'swiftlet.mjs'),
+      'serve',
+      '--demo',
+      '--port',
+      String(port),
+      '--data',
+      dataDir,
+    ],
     { env: { ...process.env, SWIFTLET_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
@@ -112,7 +123,10 @@ async function main(): Promise<void> {
             }).toString();
             return {
               ...req,
-              headers: { 'content-type': 'application/x-www-form-urlencoded', ...wsse(demo.appKey, demo.appSecret) },
+              headers: {
+                'content-type': 'application/x-www-form-urlencoded',
+                ...wsse(demo.appKey, demo.appSecret),
+              },
               body,
             };
           },
@@ -121,7 +135,10 @@ async function main(): Promise<void> {
     });
 
   const batch = await run('batch of 100', 100, {});
-  const single = await run('single number at fixed rate', 1, { overallRate: rate, connections: Math.max(connections, 32) });
+  const single = await run('single number at fixed rate', 1, {
+    overallRate: rate,
+    connections: Math.max(connections, 32),
+  });
   const rss = peakRss(server.pid as number);
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));

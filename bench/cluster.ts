@@ -118,13 +118,22 @@ async function run(kind: 'sqlite' | 'postgres', nodeCount: number): Promise<RunR
   }
 }
 
-const results: RunResult[] = [];
-for (const [kind, n] of [
+/**
+ * Which runs (default all four). `BENCH_RUNS=postgres:1,postgres:2` runs a subset, prints it and
+ * does not write the results file (a partial run would drop the other rows).
+ */
+const ALL_RUNS = [
   ['sqlite', 1],
   ['postgres', 1],
   ['postgres', 2],
   ['postgres', 3],
-] as const) {
+] as const;
+const RUNS = process.env.BENCH_RUNS
+  ? ALL_RUNS.filter(([k, n]) => process.env.BENCH_RUNS?.split(',').includes(`${k}:${n}`))
+  : ALL_RUNS;
+
+const results: RunResult[] = [];
+for (const [kind, n] of RUNS) {
   const r = await run(kind, n);
   results.push(r);
   console.log(
@@ -151,5 +160,7 @@ const out = {
   coordinationCost,
 };
 console.log('coordination cost vs 1 PostgreSQL node:', JSON.stringify(coordinationCost));
-mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench', 'results', 'cluster.json'), `${JSON.stringify(out, null, 2)}\n`);
+if (RUNS.length === ALL_RUNS.length) {
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'cluster.json'), `${JSON.stringify(out, null, 2)}\n`);
+}

@@ -7,10 +7,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { openStore } from '../src/store/open-store.js';
 import type { NewMessage } from '../src/store/records.js';
 import { createAcceptWriter } from '../src/store/sqlite/sqlite-accept.js';
-import Database from 'better-sqlite3';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 200_000);
 const BATCH = Number(process.env.BATCH ?? 1000);
@@ -66,6 +66,8 @@ for (let i = 0; i < MESSAGES; i += BATCH) {
   commitMs += performance.now() - c0;
 }
 const secs = (performance.now() - t0) / 1000;
-console.log(`ID=${ID} CKPT=${CKPT} BATCH=${BATCH}: ${Math.round(MESSAGES / secs)} msg/s (write ${Math.round(commitMs)} ms of ${Math.round(secs * 1000)} ms)`);
+console.log(
+  `ID=${ID} CKPT=${CKPT} BATCH=${BATCH}: ${Math.round(MESSAGES / secs)} msg/s (write ${Math.round(commitMs)} ms of ${Math.round(secs * 1000)} ms)`,
+);
 db.close();
 rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { normalizeNumber } from '../../src/domain/phone.js';
 import { newOrderedSmsMsgId } from '../../src/api/send/ordered-sms-msg-id.js';
 import { normalizeRecipient } from '../../src/api/send/recipient-number.js';
+import { normalizeNumber } from '../../src/domain/phone.js';
 
 describe('normalizeRecipient (send hot path)', () => {
   it('agrees with normalizeNumber on mainland mobile shapes and everything else', () => {

@@ -20,7 +20,10 @@ export interface CachedSqliteDatabase {
 /** Default bound on cached statements. */
 export const STATEMENT_CACHE_SIZE = 512;
 
-export function cachedStatements(db: BetterSqlite3.Database, max = STATEMENT_CACHE_SIZE): CachedSqliteDatabase {
+export function cachedStatements(
+  db: BetterSqlite3.Database,
+  max = STATEMENT_CACHE_SIZE,
+): CachedSqliteDatabase {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     prepare(sql: string): BetterSqlite3.Statement {

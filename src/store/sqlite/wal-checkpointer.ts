@@ -67,6 +67,11 @@ export class WalCheckpointer {
   readonly #exclusive: (fn: () => void) => Promise<void>;
   #worker: Worker | null;
   #tailPending = false;
+  #markReady: () => void = () => {};
+  /** Resolves at the worker's first checkpoint (its connection is open and working). */
+  readonly ready: Promise<void> = new Promise<void>((r) => {
+    this.#markReady = r;
+  });
 
   /** Starts the worker for the database file `path` that `db` (the writer) has open. */
   constructor(db: BetterSqlite3.Database, path: string, opts: WalCheckpointerOptions = {}) {
@@ -80,6 +85,7 @@ export class WalCheckpointer {
     });
     worker.unref();
     worker.on('message', (m: { log?: number; error?: string }) => {
+      this.#markReady();
       if (typeof m.log === 'number' && m.log >= this.#maxWalFrames) this.#finishTail();
     });
     worker.on('error', () => this.#fallBack());

@@ -149,6 +149,25 @@ export const ConfigSchema = Type.Object(
       { connectors: Type.Array(CarrierConnectorSchema), routes: Type.Array(CarrierRouteSchema) },
       { additionalProperties: false },
     ),
+    interception: Type.Object(
+      {
+        /** Content rules: a plain string matches case-insensitively; `{ regex, flags?, code? }` a pattern. */
+        keywords: Type.Array(
+          Type.Union([
+            Type.String({ minLength: 1 }),
+            Type.Object(
+              {
+                regex: Type.String({ minLength: 1 }),
+                flags: Type.Optional(Type.String({ pattern: '^[dgimsuy]*$' })),
+                code: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+              },
+              { additionalProperties: false },
+            ),
+          ]),
+        ),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );
@@ -209,6 +228,7 @@ function defaults(): Record<string, unknown> {
     simulator: { enabled: 'auto', receiptDelayMs: 200, port: 0 },
     frequency: { rules: DEFAULT_FREQUENCY_RULES.map((r) => ({ ...r })) },
     carriers: { connectors: [], routes: [] },
+    interception: { keywords: [] },
   };
 }
 
@@ -310,6 +330,20 @@ function defaultConsoleDir(): string {
   return resolve(new URL('.', import.meta.url).pathname, '..', 'console', 'dist');
 }
 
+/** Keyword rules whose regular expression does not compile, as ConfigError details. */
+function invalidKeywordPatterns(config: Config): string[] {
+  const out: string[] = [];
+  config.interception.keywords.forEach((rule, i) => {
+    if (typeof rule === 'string') return;
+    try {
+      new RegExp(rule.regex, rule.flags ?? 'i');
+    } catch (err) {
+      out.push(`/interception/keywords/${i}/regex: ${(err as Error).message}`);
+    }
+  });
+  return out;
+}
+
 /**
  * Build the configuration. Precedence: defaults ← file (`overrides.configFile` or
  * `SWIFTLET_CONFIG`) ← environment ← `overrides` (flags). Creates the data directory and, when
@@ -360,6 +394,8 @@ export function loadConfig(
     const details = [...Value.Errors(ConfigSchema, raw)].map((e) => `${e.instancePath || '/'}: ${e.message}`);
     throw new ConfigError('invalid configuration', details);
   }
+  const badPatterns = invalidKeywordPatterns(raw as unknown as Config);
+  if (badPatterns.length > 0) throw new ConfigError('invalid configuration', badPatterns);
   return { config: deepFreeze(raw) as unknown as Config, adminTokenGenerated, secretKeyGenerated };
 }
 

@@ -153,7 +153,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     }>('./engine/engine.js', log, 'the delivery engine');
     if (engineMod) engine = new engineMod.Engine({ store, config, log, nodeId: config.nodeId });
 
-    app = await buildApp({ store, config, log, simulator, engine });
+    app = await buildApp({ store, config, log, simulator, engine, print });
     await app.listen({ host: config.host, port: config.port });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;

@@ -69,15 +69,19 @@ export const api = {
   post: <T>(path: string, body?: unknown) => request<T>('POST', `/api/v1${path}`, body ?? {}),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', `/api/v1${path}`, body),
   del: (path: string) => request<void>('DELETE', `/api/v1${path}`),
-  upload: <T>(path: string, q: Query, file: Blob) => request<T>('POST', `/api/v1${path}${qs(q)}`, undefined, file),
+  upload: <T>(path: string, q: Query, file: Blob) =>
+    request<T>('POST', `/api/v1${path}${qs(q)}`, undefined, file),
   /** Console auth routes. */
   console: {
     me: () => request<{ user: User; csrfToken: string }>('GET', '/console/api/me'),
-    login: (username: string, password: string) => request<{ user: User; csrfToken: string }>('POST', '/console/api/login', { username, password }),
+    login: (username: string, password: string) =>
+      request<{ user: User; csrfToken: string }>('POST', '/console/api/login', { username, password }),
     logout: () => request<void>('POST', '/console/api/logout', {}),
     users: () => request<{ items: Array<User & { createdAt: string }> }>('GET', '/console/api/users'),
-    createUser: (b: { username: string; password: string; role: string }) => request('POST', '/console/api/users', b),
-    updateUser: (name: string, b: { password?: string; role?: string }) => request('PATCH', `/console/api/users/${encodeURIComponent(name)}`, b),
+    createUser: (b: { username: string; password: string; role: string }) =>
+      request('POST', '/console/api/users', b),
+    updateUser: (name: string, b: { password?: string; role?: string }) =>
+      request('PATCH', `/console/api/users/${encodeURIComponent(name)}`, b),
     deleteUser: (name: string) => request<void>('DELETE', `/console/api/users/${encodeURIComponent(name)}`),
   },
 };

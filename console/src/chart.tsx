@@ -10,7 +10,19 @@ export interface Series {
   bars?: boolean;
 }
 
-export function Chart({ x, ys, series, height = 220, timeAxis = true }: { x: number[]; ys: number[][]; series: Series[]; height?: number; timeAxis?: boolean }) {
+export function Chart({
+  x,
+  ys,
+  series,
+  height = 220,
+  timeAxis = true,
+}: {
+  x: number[];
+  ys: number[][];
+  series: Series[];
+  height?: number;
+  timeAxis?: boolean;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const key = series.map((s) => s.label).join('|');
@@ -21,7 +33,10 @@ export function Chart({ x, ys, series, height = 220, timeAxis = true }: { x: num
       width: el.clientWidth || 600,
       height,
       scales: { x: { time: timeAxis } },
-      axes: [{ stroke: '#667', grid: { stroke: '#eef' } }, { stroke: '#667', grid: { stroke: '#eef' }, size: 50 }],
+      axes: [
+        { stroke: '#667', grid: { stroke: '#eef' } },
+        { stroke: '#667', grid: { stroke: '#eef' }, size: 50 },
+      ],
       series: [
         {},
         ...series.map((s) => ({

@@ -33,7 +33,8 @@ const NAV: Array<[string, string]> = [
 
 function Page({ route, user }: { route: Route; user: User }) {
   const p = route.path;
-  if (p.startsWith('/messages/')) return <MessagePage id={decodeURIComponent(p.slice('/messages/'.length))} user={user} />;
+  if (p.startsWith('/messages/'))
+    return <MessagePage id={decodeURIComponent(p.slice('/messages/'.length))} user={user} />;
   switch (p) {
     case '/messages':
       return <Messages route={route} />;
@@ -93,7 +94,13 @@ function Shell() {
         Skip to content
       </a>
       <header class="topbar">
-        <button type="button" class="menu-btn" aria-label="menu" aria-expanded={menu} onClick={() => setMenu(!menu)}>
+        <button
+          type="button"
+          class="menu-btn"
+          aria-label="menu"
+          aria-expanded={menu}
+          onClick={() => setMenu(!menu)}
+        >
           ☰
         </button>
         <a class="brand" href={href('/overview')}>

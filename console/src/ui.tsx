@@ -33,7 +33,10 @@ export function navigate(path: string, q: Record<string, string | number | undef
 }
 
 // ---- data ----
-export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: Error | undefined; loading: boolean; reload: () => void } {
+export function useAsync<T>(
+  fn: () => Promise<T>,
+  deps: unknown[],
+): { data: T | undefined; error: Error | undefined; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);
   const seq = useRef(0);
@@ -64,10 +67,13 @@ export function useInterval(fn: () => void, ms: number): void {
 let appsCache: Promise<App[]> | null = null;
 /** All applications (cached for selects; call `invalidateApps` after a change). */
 export function loadApps(): Promise<App[]> {
-  appsCache ??= api.get<List<App>>('/apps', { limit: 1000 }).then((l) => l.items, (e) => {
-    appsCache = null;
-    throw e;
-  });
+  appsCache ??= api.get<List<App>>('/apps', { limit: 1000 }).then(
+    (l) => l.items,
+    (e) => {
+      appsCache = null;
+      throw e;
+    },
+  );
   return appsCache;
 }
 export function invalidateApps(): void {
@@ -99,13 +105,42 @@ export function toLocalInput(t: number): string {
 
 // ---- components ----
 const BADGE: Record<string, string> = {
-  success: 'ok', DELIVRD: 'ok', active: 'ok', approved: 'ok', delivered: 'ok', completed: 'ok', bound: 'ok', true: 'ok', enabled: 'ok',
-  failed: 'bad', down: 'bad', rejected: 'bad', frozen: 'bad', dead: 'bad', cancelled: 'muted', inactive: 'muted', interrupted: 'bad', FAILED: 'bad', false: 'muted', disabled: 'muted',
-  sending: 'warn', pending: 'warn', scheduled: 'warn', running: 'warn', leased: 'warn', uploading: 'warn',
+  success: 'ok',
+  DELIVRD: 'ok',
+  active: 'ok',
+  approved: 'ok',
+  delivered: 'ok',
+  completed: 'ok',
+  bound: 'ok',
+  true: 'ok',
+  enabled: 'ok',
+  yes: 'ok',
+  self: 'ok',
+  failed: 'bad',
+  down: 'bad',
+  rejected: 'bad',
+  frozen: 'bad',
+  dead: 'bad',
+  cancelled: 'muted',
+  inactive: 'muted',
+  interrupted: 'bad',
+  FAILED: 'bad',
+  false: 'muted',
+  disabled: 'muted',
+  no: 'muted',
+  free: 'muted',
+  sending: 'warn',
+  pending: 'warn',
+  scheduled: 'warn',
+  running: 'warn',
+  leased: 'warn',
+  uploading: 'warn',
 };
 export function Badge({ value }: { value: string | boolean | null | undefined }) {
   const v = String(value ?? '–');
-  return <span class={`badge ${BADGE[v] ?? (/^(UNDELIV|REJECTD|EXPIRED|E\d)/.test(v) ? 'bad' : '')}`}>{v}</span>;
+  return (
+    <span class={`badge ${BADGE[v] ?? (/^(UNDELIV|REJECTD|EXPIRED|E\d)/.test(v) ? 'bad' : '')}`}>{v}</span>
+  );
 }
 
 export function ErrorBox({ error }: { error: unknown }) {
@@ -134,8 +169,22 @@ export function Empty({ title, children }: { title: string; children?: Component
   );
 }
 
-export function Pager({ total, limit, offset, capped, onPage }: { total: number; limit: number; offset: number; capped?: boolean; onPage: (offset: number) => void }) {
-  if (total <= limit && offset === 0) return <div class="pager muted">{fmtNum(total)} rows</div>;
+export function Pager({
+  total,
+  limit,
+  offset,
+  capped,
+  onPage,
+}: {
+  total: number;
+  limit: number;
+  offset: number;
+  capped?: boolean;
+  onPage: (offset: number) => void;
+}) {
+  if (total === 0 && offset === 0) return null; // the list's empty state says it
+  if (total <= limit && offset === 0)
+    return <div class="pager muted">{total === 1 ? '1 row' : `${fmtNum(total)} rows`}</div>;
   return (
     <nav class="pager" aria-label="pages">
       <button type="button" disabled={offset === 0} onClick={() => onPage(Math.max(0, offset - limit))}>
@@ -152,7 +201,15 @@ export function Pager({ total, limit, offset, capped, onPage }: { total: number;
   );
 }
 
-export function Field({ label, children, hint }: { label: string; children: ComponentChildren; hint?: ComponentChildren }) {
+export function Field({
+  label,
+  children,
+  hint,
+}: {
+  label: string;
+  children: ComponentChildren;
+  hint?: ComponentChildren;
+}) {
   return (
     <label class="field">
       <span>{label}</span>
@@ -172,7 +229,9 @@ export function PageHead({ title, children }: { title: string; children?: Compon
 }
 
 /** Runs an action, showing its error; returns a [run, busy, error] triple. */
-export function useAction<A extends unknown[]>(fn: (...a: A) => Promise<unknown>): [(...a: A) => Promise<boolean>, boolean, unknown] {
+export function useAction<A extends unknown[]>(
+  fn: (...a: A) => Promise<unknown>,
+): [(...a: A) => Promise<boolean>, boolean, unknown] {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const run = async (...a: A) => {
@@ -189,6 +248,24 @@ export function useAction<A extends unknown[]>(fn: (...a: A) => Promise<unknown>
     }
   };
   return [run, busy, error];
+}
+
+/**
+ * `useAction` for row and form actions on a list: runs the given call, then `reload`s the list.
+ * Returns `[act, busy, error]`; `act(() => api.post(...))`.
+ */
+export function useListAction(
+  reload: () => void,
+): [(fn: () => Promise<unknown>) => Promise<boolean>, boolean, unknown] {
+  return useAction(async (fn: () => Promise<unknown>) => {
+    await fn();
+    reload();
+  });
+}
+
+/** Badge for an on/off switch ('enabled' / 'disabled'). */
+export function EnabledBadge({ on }: { on: boolean }) {
+  return <Badge value={on ? 'enabled' : 'disabled'} />;
 }
 
 export function isApiError(e: unknown): e is ApiError {

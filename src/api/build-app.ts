@@ -30,6 +30,11 @@ export interface BuildAppDeps {
   replay?: NonceReplayGuard;
   /** Clock for the send routes; default `Date.now`. */
   now?: () => number;
+  /**
+   * Where one-time notices go (the generated console password on first start). Default: nowhere —
+   * the password is also saved in `<dataDir>/admin-password`; `startServer` passes stdout.
+   */
+  print?: (text: string) => void;
 }
 
 /**
@@ -92,7 +97,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
     now: deps.now,
   });
   // Console sign-in routes, group sending, and the hook that accepts the bearer token OR a console session.
-  const authenticate = await registerConsole(app, { store, config });
+  const authenticate = await registerConsole(app, { store, config, print: deps.print ?? (() => {}) });
   await app.register(
     async (scope) => {
       scope.addHook('onRoute', (route) => {

@@ -329,6 +329,29 @@ test('repeated wrong passwords lock the user out', async () => {
   assert.deepEqual(statuses, [401, 401, 401, 401, 429, 429]);
 });
 
+test('the carriers page shows the live nodes and which node holds each bind', async () => {
+  const cluster = await api<{ node: string; connectors: Array<{ name: string; slots: Array<{ nodeId: string | null }> }> }>(
+    'GET',
+    '/cluster',
+  );
+  assert.equal(cluster.status, 200);
+  const node = cluster.body.node;
+  assert.ok(node, 'the answering node has an id');
+  await go('/carriers');
+  await page.getByRole('heading', { name: 'Cluster: nodes and bind holders' }).waitFor();
+  // The embedded simulator's connector has one bind; this (only) node holds it once the engine
+  // has taken the slot lease, and the page refreshes until it shows.
+  const row = page.getByTestId('bind-holders').locator('tr[data-connector=simulator]');
+  await row.locator('li.held', { hasText: node }).waitFor({ timeout: 20_000 });
+  const held = (await row.locator('li.held').first().textContent()) ?? '';
+  assert.equal(held.replace(/\s+/g, ' ').trim(), `#0 ${node}`);
+  await page.getByTestId('cluster').getByText('self').waitFor();
+  // Engine status is shown as labelled figures, not raw objects.
+  const engine = (await page.getByTestId('engine-status').textContent()) ?? '';
+  assert.match(engine, /Receipts applied/);
+  assert.doesNotMatch(engine, /[{}]/);
+});
+
 test('screenshots of the remaining pages', async () => {
   for (const [hash, name, heading] of [
     ['/overview', 'overview', 'Overview'],

@@ -1,23 +1,41 @@
 import { useState } from 'preact/hooks';
 import { type App, type List, type User, api } from '../api';
-import { Badge, Empty, ErrorBox, Field, PageHead, fmtTime, href, invalidateApps, useAction, useAsync } from '../ui';
+import { Form, useForm } from '../forms';
+import { ListCard, RowActions } from '../tables';
+import {
+  Badge,
+  Empty,
+  ErrorBox,
+  Field,
+  PageHead,
+  fmtTime,
+  href,
+  invalidateApps,
+  useAction,
+  useAsync,
+} from '../ui';
 
 function AppEditor({ app, admin, onChanged }: { app: App; admin: boolean; onChanged: () => void }) {
   const [secret, setSecret] = useState<string | null>(null);
-  const [form, setForm] = useState({
+  const f = useForm({
     uplinkUrl: app.uplinkUrl ?? '',
     batchReportUrl: app.batchReportUrl ?? '',
     ipAllowList: app.ipAllowList.join(', '),
     pushSigning: app.pushSigning,
     uplinkCreateTime: app.uplinkCreateTime,
   });
+  const form = f.values;
   const [saved, setSaved] = useState(false);
   const [reveal, revealing, revealErr] = useAction(async () => {
     const r = await api.get<{ appSecret: string }>(`/apps/${app.id}/secret`);
     setSecret(r.appSecret);
   });
   const [save, saving, saveErr] = useAction(async () => {
-    await api.patch(`/apps/${app.id}`, { ...form, uplinkUrl: form.uplinkUrl || null, batchReportUrl: form.batchReportUrl || null });
+    await api.patch(`/apps/${app.id}`, {
+      ...form,
+      uplinkUrl: form.uplinkUrl || null,
+      batchReportUrl: form.batchReportUrl || null,
+    });
     setSaved(true);
     onChanged();
   });
@@ -60,41 +78,46 @@ function AppEditor({ app, admin, onChanged }: { app: App; admin: boolean; onChan
         </div>
       </dl>
       <ErrorBox error={revealErr} />
-      <form
-        class="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          save();
-        }}
-      >
+      <Form class="form-grid" onSubmit={save}>
         <Field label="Uplink address (MO pushes)">
-          <input type="url" value={form.uplinkUrl} disabled={!admin} onInput={(e) => setForm({ ...form, uplinkUrl: e.currentTarget.value })} placeholder="https://example.com/mo" />
+          <input type="url" {...f.text('uplinkUrl')} disabled={!admin} placeholder="https://example.com/mo" />
         </Field>
         <Field label="Batch status report address">
-          <input type="url" value={form.batchReportUrl} disabled={!admin} onInput={(e) => setForm({ ...form, batchReportUrl: e.currentTarget.value })} placeholder="https://example.com/reports" />
+          <input
+            type="url"
+            {...f.text('batchReportUrl')}
+            disabled={!admin}
+            placeholder="https://example.com/reports"
+          />
         </Field>
         <Field label="IP allowlist" hint="Addresses or CIDRs, comma separated; empty = any caller.">
-          <input value={form.ipAllowList} disabled={!admin} onInput={(e) => setForm({ ...form, ipAllowList: e.currentTarget.value })} placeholder="10.0.0.0/8, 192.0.2.7" />
+          <input {...f.text('ipAllowList')} disabled={!admin} placeholder="10.0.0.0/8, 192.0.2.7" />
         </Field>
         <label class="check">
-          <input type="checkbox" checked={form.pushSigning} disabled={!admin} onChange={(e) => setForm({ ...form, pushSigning: e.currentTarget.checked })} /> Sign pushes with the app's key pair
+          <input type="checkbox" {...f.check('pushSigning')} disabled={!admin} /> Sign pushes with the app's
+          key pair
         </label>
         <label class="check">
-          <input type="checkbox" checked={form.uplinkCreateTime} disabled={!admin} onChange={(e) => setForm({ ...form, uplinkCreateTime: e.currentTarget.checked })} /> Send the
-          receive time in uplink pushes
+          <input type="checkbox" {...f.check('uplinkCreateTime')} disabled={!admin} /> Send the receive time
+          in uplink pushes
         </label>
         {admin && (
-          <div class="row-actions">
+          <RowActions>
             <button type="submit" class="primary" disabled={saving}>
               Save
             </button>
-            <button type="button" class={app.status === 'frozen' ? '' : 'danger'} disabled={freezing} onClick={() => freeze()}>
+            <button
+              type="button"
+              class={app.status === 'frozen' ? '' : 'danger'}
+              disabled={freezing}
+              onClick={() => freeze()}
+            >
               {app.status === 'frozen' ? 'Unfreeze' : 'Freeze'}
             </button>
             {saved && <span class="muted small">Saved.</span>}
-          </div>
+          </RowActions>
         )}
-      </form>
+      </Form>
       <ErrorBox error={saveErr ?? freezeErr} />
     </div>
   );
@@ -104,12 +127,12 @@ export function Apps({ user }: { user: User }) {
   const admin = user.role === 'admin';
   const list = useAsync(() => api.get<List<App>>('/apps', { limit: 1000 }), []);
   const [open, setOpen] = useState<string | null>(null);
-  const [form, setForm] = useState({ name: '', region: 'cn' });
+  const form = useForm({ name: '', region: 'cn' });
   const [created, setCreated] = useState<(App & { appSecret: string }) | null>(null);
   const [create, creating, createErr] = useAction(async () => {
-    const a = await api.post<App & { appSecret: string }>('/apps', form);
+    const a = await api.post<App & { appSecret: string }>('/apps', form.values);
     setCreated(a);
-    setForm({ name: '', region: 'cn' });
+    form.reset({ name: '', region: 'cn' });
     invalidateApps();
     list.reload();
   });
@@ -121,18 +144,12 @@ export function Apps({ user }: { user: User }) {
     <>
       <PageHead title="Applications" />
       {admin && (
-        <form
-          class="card inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create();
-          }}
-        >
+        <Form class="card inline-form" onSubmit={create}>
           <Field label="New application name">
-            <input name="appName" value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} required maxLength={64} />
+            <input name="appName" {...form.text('name')} required maxLength={64} />
           </Field>
           <Field label="Region">
-            <select name="region" value={form.region} onChange={(e) => setForm({ ...form, region: e.currentTarget.value })}>
+            <select name="region" {...form.choice('region')}>
               <option value="cn">Mainland (signatures + channel numbers)</option>
               <option value="intl">International</option>
             </select>
@@ -140,62 +157,55 @@ export function Apps({ user }: { user: User }) {
           <button type="submit" class="primary" disabled={creating}>
             Create application
           </button>
-        </form>
+        </Form>
       )}
       <ErrorBox error={createErr ?? list.error} />
       {created && (
         <div class="notice" role="status">
-          Created <strong>{created.name}</strong>. App key <code>{created.appKey}</code>, app secret <code data-testid="new-secret">{created.appSecret}</code> — store the secret now
-          (you can reveal it again later). Next: <a href={href('/signatures', { app: created.id })}>apply for a signature</a>.
+          Created <strong>{created.name}</strong>. App key <code>{created.appKey}</code>, app secret{' '}
+          <code data-testid="new-secret">{created.appSecret}</code> — store the secret now (you can reveal it
+          again later). Next: <a href={href('/signatures', { app: created.id })}>apply for a signature</a>.
         </div>
       )}
-      <section class="card flush">
-        {list.data && list.data.items.length === 0 ? (
-          <Empty title="No applications yet.">Create one above: it gives you the app key and secret your code uses to call the send API.</Empty>
-        ) : (
-          <div class="table-wrap">
-            <table class="data">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Region</th>
-                  <th>App key</th>
-                  <th>Channel</th>
-                  <th>Status</th>
-                  <th>Created</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.data?.items.map((a) => [
-                  <tr key={a.id}>
-                    <td>{a.name}</td>
-                    <td>{a.region}</td>
-                    <td class="mono small">{a.appKey}</td>
-                    <td class="mono">{a.channelNumber ?? '–'}</td>
-                    <td>
-                      <Badge value={a.status} />
-                    </td>
-                    <td class="nowrap">{fmtTime(a.createdAt)}</td>
-                    <td>
-                      <button type="button" class="small-btn" aria-expanded={open === a.id} onClick={() => setOpen(open === a.id ? null : a.id)}>
-                        {open === a.id ? 'Close' : 'Details'}
-                      </button>
-                    </td>
-                  </tr>,
-                  open === a.id && (
-                    <tr key={`${a.id}-ed`} class="expanded">
-                      <td colSpan={7}>
-                        <AppEditor app={a} admin={admin} onChanged={changed} />
-                      </td>
-                    </tr>
-                  ),
-                ])}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <ListCard
+        items={list.data?.items}
+        empty={
+          <Empty title="No applications yet.">
+            Create one above: it gives you the app key and secret your code uses to call the send API.
+          </Empty>
+        }
+        cols={['Name', 'Region', 'App key', 'Channel', 'Status', 'Created', '']}
+      >
+        {list.data?.items.map((a) => [
+          <tr key={a.id}>
+            <td>{a.name}</td>
+            <td>{a.region}</td>
+            <td class="mono small">{a.appKey}</td>
+            <td class="mono">{a.channelNumber ?? '–'}</td>
+            <td>
+              <Badge value={a.status} />
+            </td>
+            <td class="nowrap">{fmtTime(a.createdAt)}</td>
+            <td>
+              <button
+                type="button"
+                class="small-btn"
+                aria-expanded={open === a.id}
+                onClick={() => setOpen(open === a.id ? null : a.id)}
+              >
+                {open === a.id ? 'Close' : 'Details'}
+              </button>
+            </td>
+          </tr>,
+          open === a.id && (
+            <tr key={`${a.id}-ed`} class="expanded">
+              <td colSpan={7}>
+                <AppEditor app={a} admin={admin} onChanged={changed} />
+              </td>
+            </tr>
+          ),
+        ])}
+      </ListCard>
     </>
   );
 }

@@ -26,17 +26,32 @@ export function Login({ onSignedIn }: { onSignedIn: (u: User, csrf: string) => v
         <h1>Swiftlet</h1>
         <p class="muted">Sign in to the console.</p>
         <Field label="User name">
-          <input name="username" autoComplete="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} required />
+          <input
+            name="username"
+            autoComplete="username"
+            value={username}
+            onInput={(e) => setUsername(e.currentTarget.value)}
+            required
+          />
         </Field>
         <Field label="Password">
-          <input name="password" type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} required autoFocus />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+            required
+            autoFocus
+          />
         </Field>
         <ErrorBox error={error} />
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
         <p class="muted small">
-          First start: user <code>admin</code>, password from <code>SWIFTLET_ADMIN_PASSWORD</code> or the file <code>&lt;data&gt;/admin-password</code>.
+          First start: user <code>admin</code>, password from <code>SWIFTLET_ADMIN_PASSWORD</code> or the file{' '}
+          <code>&lt;data&gt;/admin-password</code>.
         </p>
       </form>
     </div>

@@ -34,7 +34,12 @@ interface Push {
   createdAt: string;
 }
 interface Detail {
-  message: Message & { connectorId: string | null; statusCallback: string | null; extend: string | null; countryId: string };
+  message: Message & {
+    connectorId: string | null;
+    statusCallback: string | null;
+    extend: string | null;
+    countryId: string;
+  };
   parts: Part[];
   events: Event[];
   pushes: Push[];
@@ -173,12 +178,15 @@ export function MessagePage({ id, user }: { id: string; user: User }) {
             <h2>Status-report pushes</h2>
             <ErrorBox error={err} />
             {d.data && d.data.pushes.length === 0 ? (
-              <p class="muted">No pushes: this message has no statusCallback and its app has no batch report address.</p>
+              <p class="muted">
+                No pushes: this message has no statusCallback and its app has no batch report address.
+              </p>
             ) : (
               d.data?.pushes.map((p) => (
                 <div class="push" key={p.id}>
                   <div class="push-head">
-                    <Badge value={p.state} /> <span class="mono small">{p.url}</span> <span class="muted small">({p.kind})</span>
+                    <Badge value={p.state} /> <span class="mono small">{p.url}</span>{' '}
+                    <span class="muted small">({p.kind})</span>
                     {user.role === 'admin' && (
                       <button type="button" disabled={busy} onClick={() => redeliver(p.id)}>
                         Redeliver

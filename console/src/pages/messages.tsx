@@ -1,6 +1,23 @@
 import { useState } from 'preact/hooks';
 import { type List, type Message, api, qs } from '../api';
-import { Badge, Empty, ErrorBox, Field, PageHead, Pager, type Route, appName, fmtTime, href, navigate, toLocalInput, useApps, useAsync } from '../ui';
+import { AppOptions, Form } from '../forms';
+import { ListCard } from '../tables';
+import {
+  Badge,
+  Empty,
+  ErrorBox,
+  Field,
+  PageHead,
+  Pager,
+  type Route,
+  appName,
+  fmtTime,
+  href,
+  navigate,
+  toLocalInput,
+  useApps,
+  useAsync,
+} from '../ui';
 
 const HOUR = 3600_000;
 const QUICK: Array<[string, number]> = [
@@ -33,10 +50,14 @@ export function Messages({ route }: { route: Route }) {
   const filter: Record<string, string | number | undefined> = { since, until };
   for (const k of FILTERS) filter[k] = q.get(k) ?? undefined;
   const key = q.toString();
-  const list = useAsync(() => api.get<List<Message>>('/messages', { ...filter, limit: LIMIT, offset }), [key]);
+  const list = useAsync(
+    () => api.get<List<Message>>('/messages', { ...filter, limit: LIMIT, offset }),
+    [key],
+  );
   const [form, setForm] = useState<Record<string, string>>({});
   const val = (k: string) => form[k] ?? q.get(k) ?? '';
-  const set = (k: string) => (e: Event) => setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
+  const set = (k: string) => (e: Event) =>
+    setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
 
   const go = (over: Record<string, string | number | undefined>) => {
     const next: Record<string, string | number | undefined> = {};
@@ -68,13 +89,7 @@ export function Messages({ route }: { route: Route }) {
           Export CSV
         </a>
       </PageHead>
-      <form
-        class="filters card"
-        onSubmit={(e) => {
-          e.preventDefault();
-          go({ offset: undefined });
-        }}
-      >
+      <Form class="filters card" onSubmit={() => go({ offset: undefined })}>
         <Field label="Recipient">
           <input name="to" value={val('to')} onInput={set('to')} placeholder="+8613800000000" />
         </Field>
@@ -83,12 +98,7 @@ export function Messages({ route }: { route: Route }) {
         </Field>
         <Field label="Application">
           <select name="app" value={val('app')} onChange={set('app')}>
-            <option value="">All</option>
-            {apps.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
+            <AppOptions apps={apps} none="All" />
           </select>
         </Field>
         <Field label="Channel number">
@@ -113,7 +123,13 @@ export function Messages({ route }: { route: Route }) {
         </Field>
         <div class="quick" role="group" aria-label="time range">
           {QUICK.map(([k]) => (
-            <button type="button" key={k} class={quick === k ? 'on' : ''} aria-pressed={quick === k} onClick={() => go({ range: k, since: undefined, until: undefined, offset: undefined })}>
+            <button
+              type="button"
+              key={k}
+              class={quick === k ? 'on' : ''}
+              aria-pressed={quick === k}
+              onClick={() => go({ range: k, since: undefined, until: undefined, offset: undefined })}
+            >
               Last {k}
             </button>
           ))}
@@ -126,57 +142,66 @@ export function Messages({ route }: { route: Route }) {
             Reset
           </a>
         </div>
-      </form>
+      </Form>
       <ErrorBox error={list.error} />
-      <section class="card flush">
-        {data && data.items.length === 0 ? (
+      <ListCard
+        items={data?.items}
+        busy={list.loading}
+        empty={
           <Empty title="No messages match these filters.">
-            Widen the time range, or send a first message through <code>/sms/batchSendSms/v1</code> with an app key and a template. Messages appear here as soon as they are accepted.
+            Widen the time range, or send a first message through <code>/sms/batchSendSms/v1</code> with an
+            app key and a template. Messages appear here as soon as they are accepted.
           </Empty>
-        ) : (
-          <div class="table-wrap">
-            <table class="data" aria-busy={list.loading}>
-              <thead>
-                <tr>
-                  <th>Sent at</th>
-                  <th>Recipient</th>
-                  <th>Result</th>
-                  <th>Status</th>
-                  <th>App</th>
-                  <th>Template</th>
-                  <th>Signature</th>
-                  <th>Channel</th>
-                  <th class="num">Parts</th>
-                  <th>Content</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data?.items.map((m) => (
-                  <tr key={m.smsMsgId} class="clickable" onClick={() => navigate(`/messages/${encodeURIComponent(m.smsMsgId)}`)}>
-                    <td class="nowrap">
-                      <a href={href(`/messages/${encodeURIComponent(m.smsMsgId)}`)}>{fmtTime(m.createdAt)}</a>
-                    </td>
-                    <td class="mono">{m.to}</td>
-                    <td>
-                      <Badge value={m.result} />
-                    </td>
-                    <td>{m.statusCode ? <Badge value={m.statusCode} /> : <span class="muted">{m.state}</span>}</td>
-                    <td>{appName(apps, m.appId)}</td>
-                    <td class="mono small">{m.templateId}</td>
-                    <td>{m.signatureName ?? '–'}</td>
-                    <td class="mono">{m.channelNumber}</td>
-                    <td class="num">{m.total}</td>
-                    <td class="ellipsis" title={m.content}>
-                      {m.content}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {data && <Pager total={data.total} capped={data.totalCapped} limit={LIMIT} offset={offset} onPage={(o) => go({ offset: o || undefined })} />}
-      </section>
+        }
+        cols={[
+          'Sent at',
+          'Recipient',
+          'Result',
+          'Status',
+          'App',
+          'Template',
+          'Signature',
+          'Channel',
+          { label: 'Parts', num: true },
+          'Content',
+        ]}
+        pager={
+          data && (
+            <Pager
+              total={data.total}
+              capped={data.totalCapped}
+              limit={LIMIT}
+              offset={offset}
+              onPage={(o) => go({ offset: o || undefined })}
+            />
+          )
+        }
+      >
+        {data?.items.map((m) => (
+          <tr
+            key={m.smsMsgId}
+            class="clickable"
+            onClick={() => navigate(`/messages/${encodeURIComponent(m.smsMsgId)}`)}
+          >
+            <td class="nowrap">
+              <a href={href(`/messages/${encodeURIComponent(m.smsMsgId)}`)}>{fmtTime(m.createdAt)}</a>
+            </td>
+            <td class="mono">{m.to}</td>
+            <td>
+              <Badge value={m.result} />
+            </td>
+            <td>{m.statusCode ? <Badge value={m.statusCode} /> : <span class="muted">{m.state}</span>}</td>
+            <td>{appName(apps, m.appId)}</td>
+            <td class="mono small">{m.templateId}</td>
+            <td>{m.signatureName ?? '–'}</td>
+            <td class="mono">{m.channelNumber}</td>
+            <td class="num">{m.total}</td>
+            <td class="ellipsis" title={m.content}>
+              {m.content}
+            </td>
+          </tr>
+        ))}
+      </ListCard>
     </>
   );
 }

@@ -1,7 +1,9 @@
 import { useRef, useState } from 'preact/hooks';
 import { type List, type Message, api } from '../api';
 import { Chart } from '../chart';
-import { Badge, ErrorBox, PageHead, fmtNum, href, pct, useAsync, useInterval } from '../ui';
+import { EngineStatus, LiveBinds, liveConnectors } from '../engine-status';
+import { DataTable } from '../tables';
+import { Badge, EnabledBadge, ErrorBox, PageHead, fmtNum, href, pct, useAsync, useInterval } from '../ui';
 
 interface OverviewBody {
   apps: number;
@@ -33,9 +35,16 @@ const POINTS = 100;
 async function lastHour(): Promise<Counts> {
   const since = Date.now() - 3600_000;
   const [all, ok, bad] = await Promise.all(
-    [undefined, 'success', 'failed'].map((result) => api.get<List<Message>>('/messages', { since, result, limit: 1 })),
+    [undefined, 'success', 'failed'].map((result) =>
+      api.get<List<Message>>('/messages', { since, result, limit: 1 }),
+    ),
   );
-  return { sent: all.total, delivered: ok.total, failed: bad.total, pending: all.total - ok.total - bad.total };
+  return {
+    sent: all.total,
+    delivered: ok.total,
+    failed: bad.total,
+    pending: all.total - ok.total - bad.total,
+  };
 }
 
 async function today(): Promise<Counts> {
@@ -82,96 +91,38 @@ function CountCard({ title, c }: { title: string; c: Counts | undefined }) {
   );
 }
 
-interface LiveConnector {
-  id: string;
-  name: string;
-  ready?: boolean;
-  sessionsBound?: number;
-  sessionsWanted?: number;
-  windowUsed?: number;
-  windowSize?: number;
-  inFlight?: number;
-  tps?: number;
-}
-
-/** Live bind state per connector, from the engine status (`engine.connectors`). */
-export function LiveBinds({ engine }: { engine: unknown }) {
-  const list = (engine as { connectors?: LiveConnector[] } | null)?.connectors;
-  if (!Array.isArray(list)) return null;
-  if (list.length === 0) return <p class="muted">The engine has no active connector.</p>;
-  return (
-    <div class="table-wrap">
-      <table class="data" data-testid="live-binds">
-        <thead>
-          <tr>
-            <th>Connector</th>
-            <th>State</th>
-            <th class="num">Binds</th>
-            <th class="num">Window use</th>
-            <th class="num">In flight</th>
-            <th class="num">TPS</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.map((c) => (
-            <tr key={c.id}>
-              <td>{c.name}</td>
-              <td>
-                <Badge value={c.ready ? 'bound' : 'down'} />
-              </td>
-              <td class="num">
-                {c.sessionsBound ?? '–'} / {c.sessionsWanted ?? '–'}
-              </td>
-              <td class="num">
-                {c.windowUsed ?? '–'} / {c.windowSize ?? '–'}
-              </td>
-              <td class="num">{c.inFlight ?? '–'}</td>
-              <td class="num">{c.tps ? c.tps : '∞'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-/** The rest of the engine's status, generically (its shape belongs to the engine). */
-export function EngineStatus({ engine }: { engine: unknown }) {
-  if (!engine || typeof engine !== 'object') return <p class="muted">The delivery engine is not running in this process.</p>;
-  const rows = Object.entries(engine as Record<string, unknown>).filter(([k]) => k !== 'connectors');
-  const flat = (v: unknown): string =>
-    v && typeof v === 'object'
-      ? Object.entries(v as Record<string, unknown>)
-          .map(([k, x]) => `${k}: ${x && typeof x === 'object' ? `{ ${flat(x)} }` : String(x)}`)
-          .join(', ')
-      : String(v);
-  return (
-    <table class="kv">
-      <tbody>
-        {rows.map(([k, v]) => (
-          <tr key={k}>
-            <th>{k}</th>
-            <td class="small">{flat(v)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
 export function Overview() {
   const ov = useAsync(() => api.get<OverviewBody>('/overview'), []);
   const hour = useAsync(lastHour, []);
   const day = useAsync(today, []);
-  const conns = useAsync(() => api.get<{ items: Array<{ id: string; name: string; host: string; port: number; enabled: boolean; binds: number }> }>('/connectors'), []);
+  const conns = useAsync(
+    () =>
+      api.get<{
+        items: Array<{
+          id: string;
+          name: string;
+          host: string;
+          port: number;
+          enabled: boolean;
+          binds: number;
+        }>;
+      }>('/connectors'),
+    [],
+  );
   const start = useRef(Date.now());
   const prev = useRef<{ t: number; sent: number; done: number } | null>(null);
-  const [series, setSeries] = useState<{ x: number[]; sent: number[]; done: number[] }>({ x: [], sent: [], done: [] });
+  const [series, setSeries] = useState<{ x: number[]; sent: number[]; done: number[] }>({
+    x: [],
+    sent: [],
+    done: [],
+  });
 
   const sample = async () => {
     const since = start.current;
     const [all, ok, bad] = await Promise.all(
-      [undefined, 'success', 'failed'].map((result) => api.get<List<Message>>('/messages', { since, result, limit: 1 })),
+      [undefined, 'success', 'failed'].map((result) =>
+        api.get<List<Message>>('/messages', { since, result, limit: 1 }),
+      ),
     );
     const t = Date.now();
     const done = ok.total + bad.total;
@@ -202,8 +153,9 @@ export function Overview() {
       <ErrorBox error={ov.error} />
       {o && o.apps === 0 && (
         <div class="notice">
-          Welcome. Start by <a href={href('/apps')}>creating an application</a>, then a <a href={href('/signatures')}>signature</a> and a{' '}
-          <a href={href('/templates')}>template</a>; send through the MSGSMS API with the app key and secret.
+          Welcome. Start by <a href={href('/apps')}>creating an application</a>, then a{' '}
+          <a href={href('/signatures')}>signature</a> and a <a href={href('/templates')}>template</a>; send
+          through the MSGSMS API with the app key and secret.
         </div>
       )}
       <div class="grid3">
@@ -248,47 +200,41 @@ export function Overview() {
       <div class="grid2">
         <section class="card">
           <h2>Carrier binds</h2>
-          {o && (o.engine as { connectors?: unknown } | null)?.connectors ? (
-            <LiveBinds engine={o.engine} />
+          {liveConnectors(o?.engine) ? (
+            <LiveBinds engine={o?.engine} />
           ) : conns.data && conns.data.items.length === 0 ? (
             <p class="muted">
               No connectors. <a href={href('/carriers')}>Add a carrier</a>.
             </p>
           ) : (
-            <table class="data">
-              <thead>
-                <tr>
-                  <th>Connector</th>
-                  <th>Address</th>
-                  <th>Binds</th>
-                  <th>Enabled</th>
+            <DataTable cols={['Connector', 'Address', 'Binds', 'Enabled']}>
+              {conns.data?.items.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.name}</td>
+                  <td>
+                    {c.host}:{c.port}
+                  </td>
+                  <td>{c.binds}</td>
+                  <td>
+                    <EnabledBadge on={c.enabled} />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {conns.data?.items.map((c) => (
-                  <tr key={c.id}>
-                    <td>{c.name}</td>
-                    <td>
-                      {c.host}:{c.port}
-                    </td>
-                    <td>{c.binds}</td>
-                    <td>
-                      <Badge value={c.enabled ? 'enabled' : 'disabled'} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
           {o?.simulator && (
             <p class="small">
-              Simulator: <Badge value={o.simulator.running ? 'running' : 'stopped'} /> {o.simulator.running ? `port ${o.simulator.port}` : ''}
+              Simulator: <Badge value={o.simulator.running ? 'running' : 'stopped'} />{' '}
+              {o.simulator.running ? `port ${o.simulator.port}` : ''}
             </p>
           )}
         </section>
         <section class="card">
           <h2>Engine</h2>
-          <EngineStatus engine={o?.engine} />
+          <EngineStatus
+            engine={o?.engine}
+            names={new Map((conns.data?.items ?? []).map((c) => [c.id, c.name]))}
+          />
         </section>
       </div>
     </>

@@ -1,7 +1,20 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { Chart } from '../chart';
-import { Empty, ErrorBox, Field, PageHead, TEMPLATE_TYPES, appName, fmtNum, pct, useApps, useAsync } from '../ui';
+import { AppOptions, Options } from '../forms';
+import { type Column, DataTable } from '../tables';
+import {
+  Empty,
+  ErrorBox,
+  Field,
+  PageHead,
+  TEMPLATE_TYPES,
+  appName,
+  fmtNum,
+  pct,
+  useApps,
+  useAsync,
+} from '../ui';
 
 interface DayRow {
   day: string;
@@ -44,7 +57,9 @@ function Cells({ s }: { s: Sum }) {
     </>
   );
 }
-const HEAD = ['Sent', 'Delivered', 'Failed', 'Pending', 'Success rate', 'Billed segments'];
+const HEAD: Column[] = ['Sent', 'Delivered', 'Failed', 'Pending', 'Success rate', 'Billed segments'].map(
+  (label) => ({ label, num: true }),
+);
 
 export function Stats() {
   const apps = useApps();
@@ -54,7 +69,10 @@ export function Stats() {
   const since = new Date(Date.now() - (days - 1) * DAY);
   since.setHours(0, 0, 0, 0);
   const q = { since: since.getTime(), app: app || undefined };
-  const daily = useAsync(() => api.get<{ items: DayRow[] }>('/stats/daily', { ...q, templateType: type || undefined }), [days, app, type]);
+  const daily = useAsync(
+    () => api.get<{ items: DayRow[] }>('/stats/daily', { ...q, templateType: type || undefined }),
+    [days, app, type],
+  );
   const failures = useAsync(() => api.get<{ items: Failure[] }>('/stats/failures', q), [days, app]);
 
   const rows = daily.data?.items ?? [];
@@ -86,27 +104,21 @@ export function Stats() {
         </Field>
         <Field label="Application">
           <select value={app} onChange={(e) => setApp(e.currentTarget.value)}>
-            <option value="">All</option>
-            {apps.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
+            <AppOptions apps={apps} none="All" />
           </select>
         </Field>
         <Field label="Template type">
           <select value={type} onChange={(e) => setType(e.currentTarget.value)}>
-            <option value="">All</option>
-            {TEMPLATE_TYPES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
+            <Options values={TEMPLATE_TYPES} none="All" />
           </select>
         </Field>
       </div>
       <ErrorBox error={daily.error ?? failures.error} />
       {daily.data && rows.length === 0 ? (
         <section class="card">
-          <Empty title="Nothing sent in this period.">Statistics fill in as messages are accepted; try a longer period.</Empty>
+          <Empty title="Nothing sent in this period.">
+            Statistics fill in as messages are accepted; try a longer period.
+          </Empty>
         </section>
       ) : (
         <>
@@ -116,7 +128,11 @@ export function Stats() {
               <Chart
                 timeAxis
                 x={x}
-                ys={[dayKeys.map((d) => byDay.get(d)?.delivered ?? 0), dayKeys.map((d) => byDay.get(d)?.failed ?? 0), dayKeys.map((d) => byDay.get(d)?.pending ?? 0)]}
+                ys={[
+                  dayKeys.map((d) => byDay.get(d)?.delivered ?? 0),
+                  dayKeys.map((d) => byDay.get(d)?.failed ?? 0),
+                  dayKeys.map((d) => byDay.get(d)?.pending ?? 0),
+                ]}
                 series={[
                   { label: 'delivered', color: '#16a34a', bars: true },
                   { label: 'failed', color: '#dc2626', bars: true },
@@ -124,62 +140,35 @@ export function Stats() {
                 ]}
                 height={200}
               />
-              <div class="table-wrap">
-                <table class="data">
-                  <thead>
-                    <tr>
-                      <th>Day (UTC)</th>
-                      {HEAD.map((h) => (
-                        <th class="num" key={h}>
-                          {h}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {dayKeys.map((d) => (
-                      <tr key={d}>
-                        <td>{d}</td>
-                        <Cells s={byDay.get(d) as Sum} />
-                      </tr>
-                    ))}
-                  </tbody>
-                  <tfoot>
-                    <tr>
-                      <th>Total</th>
-                      <Cells s={total} />
-                    </tr>
-                  </tfoot>
-                </table>
-              </div>
+              <DataTable
+                cols={['Day (UTC)', ...HEAD]}
+                foot={
+                  <tr>
+                    <th>Total</th>
+                    <Cells s={total} />
+                  </tr>
+                }
+              >
+                {dayKeys.map((d) => (
+                  <tr key={d}>
+                    <td>{d}</td>
+                    <Cells s={byDay.get(d) as Sum} />
+                  </tr>
+                ))}
+              </DataTable>
             </section>
           )}
           <section class="card">
             <h2>Per application and template type</h2>
-            <div class="table-wrap">
-              <table class="data">
-                <thead>
-                  <tr>
-                    <th>Application</th>
-                    <th>Type</th>
-                    {HEAD.map((h) => (
-                      <th class="num" key={h}>
-                        {h}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...byAppType.values()].map((r) => (
-                    <tr key={`${r.appId}${r.templateType}`}>
-                      <td>{appName(apps, r.appId)}</td>
-                      <td>{r.templateType}</td>
-                      <Cells s={r} />
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable cols={['Application', 'Type', ...HEAD]}>
+              {[...byAppType.values()].map((r) => (
+                <tr key={`${r.appId}${r.templateType}`}>
+                  <td>{appName(apps, r.appId)}</td>
+                  <td>{r.templateType}</td>
+                  <Cells s={r} />
+                </tr>
+              ))}
+            </DataTable>
           </section>
         </>
       )}
@@ -188,30 +177,17 @@ export function Stats() {
         {failures.data && failures.data.items.length === 0 ? (
           <p class="muted">No failures in this period.</p>
         ) : (
-          <div class="table-wrap">
-            <table class="data">
-              <thead>
-                <tr>
-                  <th>Code</th>
-                  <th class="num">Count</th>
-                  <th>Source</th>
-                  <th>Description</th>
-                  <th>What to do</th>
-                </tr>
-              </thead>
-              <tbody>
-                {failures.data?.items.map((f) => (
-                  <tr key={f.statusCode}>
-                    <td class="mono">{f.statusCode}</td>
-                    <td class="num">{fmtNum(f.count)}</td>
-                    <td>{f.source}</td>
-                    <td>{f.description}</td>
-                    <td>{f.suggestion}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable cols={['Code', { label: 'Count', num: true }, 'Source', 'Description', 'What to do']}>
+            {failures.data?.items.map((f) => (
+              <tr key={f.statusCode}>
+                <td class="mono">{f.statusCode}</td>
+                <td class="num">{fmtNum(f.count)}</td>
+                <td>{f.source}</td>
+                <td>{f.description}</td>
+                <td>{f.suggestion}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </>

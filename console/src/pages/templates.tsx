@@ -1,6 +1,25 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type List, type Preview, type Signature, type Template, type User, api } from '../api';
-import { Badge, Empty, ErrorBox, Field, PageHead, Pager, type Route, TEMPLATE_TYPES, appName, fmtTime, href, navigate, useAction, useApps, useAsync } from '../ui';
+import { AppOptions, Form, Options, useForm } from '../forms';
+import { ActButton, ListCard, StatusTabs } from '../tables';
+import {
+  Badge,
+  Empty,
+  ErrorBox,
+  Field,
+  PageHead,
+  Pager,
+  type Route,
+  TEMPLATE_TYPES,
+  appName,
+  fmtTime,
+  href,
+  navigate,
+  useAction,
+  useApps,
+  useAsync,
+  useListAction,
+} from '../ui';
 import { ReviewButtons } from './signatures';
 
 const STATUSES = ['', 'pending', 'active', 'inactive', 'rejected'];
@@ -17,11 +36,26 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 /** Live validation + encoding preview through POST /templates/preview. */
-function PreviewPanel({ content, attributes, signature, params }: { content: string; attributes: Record<string, string>; signature: string; params: string[] }) {
+function PreviewPanel({
+  content,
+  attributes,
+  signature,
+  params,
+}: {
+  content: string;
+  attributes: Record<string, string>;
+  signature: string;
+  params: string[];
+}) {
   const key = useDebounced(JSON.stringify({ content, attributes, signature, params }), 250);
   const [state, setState] = useState<{ p?: Preview; err?: unknown }>({});
   useEffect(() => {
-    const b = JSON.parse(key) as { content: string; attributes: Record<string, string>; signature: string; params: string[] };
+    const b = JSON.parse(key) as {
+      content: string;
+      attributes: Record<string, string>;
+      signature: string;
+      params: string[];
+    };
     if (!b.content.trim()) {
       setState({});
       return;
@@ -42,8 +76,19 @@ function PreviewPanel({ content, attributes, signature, params }: { content: str
       live = false;
     };
   }, [key]);
-  if (!content.trim()) return <p class="muted small">Type the content to see the validation and encoding preview. Variables: <code>{'${1}'}</code>, <code>{'${TXT_8}'}</code>, <code>{'${NUM_6}'}</code>.</p>;
-  if (state.err) return <div class="preview bad" data-testid="preview"><ErrorBox error={state.err} /></div>;
+  if (!content.trim())
+    return (
+      <p class="muted small">
+        Type the content to see the validation and encoding preview. Variables: <code>{'${1}'}</code>,{' '}
+        <code>{'${TXT_8}'}</code>, <code>{'${NUM_6}'}</code>.
+      </p>
+    );
+  if (state.err)
+    return (
+      <div class="preview bad" data-testid="preview">
+        <ErrorBox error={state.err} />
+      </div>
+    );
   const p = state.p;
   if (!p) return <p class="muted small">Checking…</p>;
   return (
@@ -75,12 +120,24 @@ function PreviewPanel({ content, attributes, signature, params }: { content: str
 
 function CreateTemplate({ onCreated, appFilter }: { onCreated: () => void; appFilter: string }) {
   const apps = useApps();
-  const [form, setForm] = useState({ app: '', signatureId: '', universal: false, name: '', type: 'NOTIFY_TYPE', content: '' });
+  const f = useForm({
+    app: '',
+    signatureId: '',
+    universal: false,
+    name: '',
+    type: 'NOTIFY_TYPE',
+    content: '',
+  });
+  const form = f.values;
   const [attrs, setAttrs] = useState<Record<string, string>>({});
   const [params, setParams] = useState<string[]>([]);
   const appId = form.app || appFilter || apps[0]?.id || '';
   const app = apps.find((a) => a.id === appId);
-  const sigs = useAsync(() => (appId ? api.get<List<Signature>>('/signatures', { app: appId, limit: 1000 }) : Promise.resolve(null)), [appId]);
+  const sigs = useAsync(
+    () =>
+      appId ? api.get<List<Signature>>('/signatures', { app: appId, limit: 1000 }) : Promise.resolve(null),
+    [appId],
+  );
   const approved = (sigs.data?.items ?? []).filter((s) => s.status !== 'rejected');
   const sig = approved.find((s) => s.id === form.signatureId) ?? (form.universal ? undefined : approved[0]);
   const indexVars = [...form.content.matchAll(/\$\{(\d{1,2})\}/g)].map((m) => m[1]);
@@ -96,31 +153,38 @@ function CreateTemplate({ onCreated, appFilter }: { onCreated: () => void; appFi
       variableAttributes: indexVars.length ? attributes : undefined,
       ...(app?.region === 'cn' ? (form.universal ? { universal: true } : { signatureId: sig?.id }) : {}),
     });
-    setForm({ ...form, name: '', content: '' });
+    f.set({ name: '', content: '' });
     onCreated();
   });
   return (
-    <form
-      class="card"
-      onSubmit={(e) => {
-        e.preventDefault();
-        create();
-      }}
-    >
+    <Form class="card" onSubmit={create}>
       <h2>New template</h2>
       <div class="form-grid">
         <Field label="Application">
-          <select name="tplApp" value={appId} onChange={(e) => setForm({ ...form, app: e.currentTarget.value, signatureId: '' })} required>
-            {apps.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
+          <select
+            name="tplApp"
+            value={appId}
+            onChange={(e) => f.set({ app: e.currentTarget.value, signatureId: '' })}
+            required
+          >
+            <AppOptions apps={apps} />
           </select>
         </Field>
         {app?.region === 'cn' && (
-          <Field label="Signature" hint={<label class="check"><input type="checkbox" checked={form.universal} onChange={(e) => setForm({ ...form, universal: e.currentTarget.checked })} /> universal (any signature of the app)</label>}>
-            <select name="tplSig" value={sig?.id ?? ''} disabled={form.universal} onChange={(e) => setForm({ ...form, signatureId: e.currentTarget.value })}>
+          <Field
+            label="Signature"
+            hint={
+              <label class="check">
+                <input type="checkbox" {...f.check('universal')} /> universal (any signature of the app)
+              </label>
+            }
+          >
+            <select
+              name="tplSig"
+              value={sig?.id ?? ''}
+              disabled={form.universal}
+              onChange={(e) => f.set({ signatureId: e.currentTarget.value })}
+            >
               {approved.length === 0 && <option value="">No signature yet</option>}
               {approved.map((s) => (
                 <option key={s.id} value={s.id}>
@@ -131,27 +195,32 @@ function CreateTemplate({ onCreated, appFilter }: { onCreated: () => void; appFi
           </Field>
         )}
         <Field label="Name">
-          <input name="tplName" value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} required maxLength={64} />
+          <input name="tplName" {...f.text('name')} required maxLength={64} />
         </Field>
         <Field label="Type">
-          <select name="tplType" value={form.type} onChange={(e) => setForm({ ...form, type: e.currentTarget.value })}>
-            {TEMPLATE_TYPES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
+          <select name="tplType" {...f.choice('type')}>
+            <Options values={TEMPLATE_TYPES} />
           </select>
         </Field>
       </div>
       <Field label="Content">
-        <textarea name="tplContent" rows={3} value={form.content} onInput={(e) => setForm({ ...form, content: e.currentTarget.value })} required placeholder={'Your code is ${NUM_6}, valid for ${1} minutes.'} />
+        <textarea
+          name="tplContent"
+          rows={3}
+          {...f.text('content')}
+          required
+          placeholder={'Your code is ${NUM_6}, valid for ${1} minutes.'}
+        />
       </Field>
       {(indexVars.length > 0 || varCount > 0) && (
         <div class="form-grid">
           {indexVars.map((n) => (
             <Field key={`a${n}`} label={`Attribute of \${${n}}`}>
-              <select value={attributes[n]} onChange={(e) => setAttrs({ ...attrs, [n]: e.currentTarget.value })}>
-                {ATTRIBUTES.map((a) => (
-                  <option key={a}>{a}</option>
-                ))}
+              <select
+                value={attributes[n]}
+                onChange={(e) => setAttrs({ ...attrs, [n]: e.currentTarget.value })}
+              >
+                <Options values={ATTRIBUTES} />
               </select>
             </Field>
           ))}
@@ -169,13 +238,20 @@ function CreateTemplate({ onCreated, appFilter }: { onCreated: () => void; appFi
           ))}
         </div>
       )}
-      <PreviewPanel content={form.content} attributes={attributes} signature={app?.region === 'cn' && sig ? sig.name : ''} params={params.slice(0, varCount)} />
+      <PreviewPanel
+        content={form.content}
+        attributes={attributes}
+        signature={app?.region === 'cn' && sig ? sig.name : ''}
+        params={params.slice(0, varCount)}
+      />
       <ErrorBox error={err} />
       <button type="submit" class="primary" disabled={busy || !appId}>
         Submit template
       </button>
-      {err instanceof ApiError && err.status === 409 && <span class="small muted"> A template with this name may exist already.</span>}
-    </form>
+      {err instanceof ApiError && err.status === 409 && (
+        <span class="small muted"> A template with this name may exist already.</span>
+      )}
+    </Form>
   );
 }
 
@@ -185,11 +261,17 @@ export function Templates({ user, route }: { user: User; route: Route }) {
   const app = route.query.get('app') ?? '';
   const status = route.query.get('status') ?? '';
   const offset = Number(route.query.get('offset')) || 0;
-  const list = useAsync(() => api.get<List<Template>>('/templates', { app: app || undefined, status: status || undefined, limit: LIMIT, offset }), [app, status, offset]);
-  const [act, busy, err] = useAction(async (fn: () => Promise<unknown>) => {
-    await fn();
-    list.reload();
-  });
+  const list = useAsync(
+    () =>
+      api.get<List<Template>>('/templates', {
+        app: app || undefined,
+        status: status || undefined,
+        limit: LIMIT,
+        offset,
+      }),
+    [app, status, offset],
+  );
+  const [act, busy, err] = useListAction(list.reload);
   return (
     <>
       <PageHead title="Templates" />
@@ -200,83 +282,65 @@ export function Templates({ user, route }: { user: User; route: Route }) {
         </div>
       )}
       <ErrorBox error={err ?? list.error} />
-      <div class="tabs" role="tablist" aria-label="status">
-        {STATUSES.map((s) => (
-          <a key={s} role="tab" aria-selected={status === s} class={status === s ? 'on' : ''} href={href('/templates', { app, status: s })}>
-            {s || 'all'}
-          </a>
+      <StatusTabs path="/templates" statuses={STATUSES} status={status} app={app} apps={apps} />
+      <ListCard
+        items={list.data?.items}
+        empty={
+          <Empty title={status ? `No ${status} templates.` : 'No templates yet.'}>
+            Every message is sent from an approved template. Write one above; the preview shows encoding and
+            segments as you type.
+          </Empty>
+        }
+        cols={['Template ID', 'Name', 'Application', 'Type', 'Content', 'Status', 'Created', 'Actions']}
+        pager={
+          list.data && (
+            <Pager
+              total={list.data.total}
+              limit={LIMIT}
+              offset={offset}
+              onPage={(o) => navigate('/templates', { app, status, offset: o })}
+            />
+          )
+        }
+      >
+        {list.data?.items.map((t) => (
+          <tr key={t.id} data-name={t.name}>
+            <td class="mono small" data-testid="template-id">
+              {t.id}
+            </td>
+            <td>{t.name}</td>
+            <td>{appName(apps, t.appId)}</td>
+            <td>{t.type}</td>
+            <td class="ellipsis" title={t.content}>
+              {t.content}
+            </td>
+            <td>
+              <Badge value={t.status} />
+              {t.rejectReason && <div class="small muted">{t.rejectReason}</div>}
+            </td>
+            <td class="nowrap">{fmtTime(t.createdAt)}</td>
+            <td>
+              {admin && t.status === 'pending' && (
+                <ReviewButtons
+                  busy={busy}
+                  onApprove={() => act(() => api.post(`/templates/${t.id}/approve`))}
+                  onReject={(reason) => act(() => api.post(`/templates/${t.id}/reject`, { reason }))}
+                />
+              )}
+              {admin && t.status === 'active' && (
+                <ActButton busy={busy} onClick={() => act(() => api.post(`/templates/${t.id}/deactivate`))}>
+                  Deactivate
+                </ActButton>
+              )}
+              {admin && t.status === 'inactive' && (
+                <ActButton busy={busy} onClick={() => act(() => api.post(`/templates/${t.id}/activate`))}>
+                  Activate
+                </ActButton>
+              )}
+            </td>
+          </tr>
         ))}
-        <select aria-label="application filter" value={app} onChange={(e) => navigate('/templates', { app: e.currentTarget.value, status })}>
-          <option value="">All applications</option>
-          {apps.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <section class="card flush">
-        {list.data && list.data.items.length === 0 ? (
-          <Empty title={status ? `No ${status} templates.` : 'No templates yet.'}>Every message is sent from an approved template. Write one above; the preview shows encoding and segments as you type.</Empty>
-        ) : (
-          <div class="table-wrap">
-            <table class="data">
-              <thead>
-                <tr>
-                  <th>Template ID</th>
-                  <th>Name</th>
-                  <th>Application</th>
-                  <th>Type</th>
-                  <th>Content</th>
-                  <th>Status</th>
-                  <th>Created</th>
-                  <th>Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data?.items.map((t) => (
-                  <tr key={t.id} data-name={t.name}>
-                    <td class="mono small" data-testid="template-id">
-                      {t.id}
-                    </td>
-                    <td>{t.name}</td>
-                    <td>{appName(apps, t.appId)}</td>
-                    <td>{t.type}</td>
-                    <td class="ellipsis" title={t.content}>
-                      {t.content}
-                    </td>
-                    <td>
-                      <Badge value={t.status} />
-                      {t.rejectReason && <div class="small muted">{t.rejectReason}</div>}
-                    </td>
-                    <td class="nowrap">{fmtTime(t.createdAt)}</td>
-                    <td>
-                      {admin && t.status === 'pending' && (
-                        <ReviewButtons
-                          busy={busy}
-                          onApprove={() => act(() => api.post(`/templates/${t.id}/approve`))}
-                          onReject={(reason) => act(() => api.post(`/templates/${t.id}/reject`, { reason }))}
-                        />
-                      )}
-                      {admin && t.status === 'active' && (
-                        <button type="button" class="small-btn" disabled={busy} onClick={() => act(() => api.post(`/templates/${t.id}/deactivate`))}>
-                          Deactivate
-                        </button>
-                      )}
-                      {admin && t.status === 'inactive' && (
-                        <button type="button" class="small-btn" disabled={busy} onClick={() => act(() => api.post(`/templates/${t.id}/activate`))}>
-                          Activate
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {list.data && <Pager total={list.data.total} limit={LIMIT} offset={offset} onPage={(o) => navigate('/templates', { app, status, offset: o })} />}
-      </section>
+      </ListCard>
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { newSmsMsgId } from '../domain/ids.js';
+import { normalizeNumber } from '../domain/phone.js';
 import { Reassembler, type ReassemblerOptions } from '../smpp/reassembler.js';
 import { decodeShortMessage } from '../smpp/short-message-decoder.js';
 import type { Store } from '../store/store.js';
@@ -7,12 +8,26 @@ import type { Logger } from './logger.js';
 
 /** TON 1 = international: the address is a full number without its `+`. */
 const TON_INTERNATIONAL = 1;
+/** TON 0 = unknown: how an address is read once its TON no longer matters. */
+const TON_UNKNOWN = 0;
 
-/** The handset's number as E.164 when the SMSC says it is international, else as sent. */
-export function moSender(addr: string, ton: number): string {
+/**
+ * The handset's number as E.164 when the SMSC says it is international, else as sent — except
+ * that for a mainland app (`region: 'cn'`) a national number (`15100000001`) becomes E.164
+ * (`+8615100000001`) the way the send API normalises `to` ({@link normalizeNumber}), so the
+ * uplink `from` matches the `originTo` of the messages it answers and opt-out blocks match later
+ * sends. International apps (and unknown channels, `region` omitted) keep the address as sent:
+ * there is no country to assume. Addresses that do not normalise (short codes, alphanumerics)
+ * are kept as sent.
+ */
+export function moSender(addr: string, ton: number, region?: 'cn' | 'intl'): string {
   const a = addr.trim();
   if (a.startsWith('+')) return a;
   if (ton === TON_INTERNATIONAL && /^\d+$/.test(a)) return `+${a}`;
+  if (region === 'cn') {
+    const n = normalizeNumber(a, { region: 'cn' });
+    if (n.ok) return n.e164;
+  }
   return a;
 }
 
@@ -72,10 +87,21 @@ export class UplinkHandler {
     return this.#received;
   }
 
+  /** The app region behind the channel number `to` (undefined when no app owns it). */
+  async #regionOf(to: string): Promise<'cn' | 'intl' | undefined> {
+    const match = await this.#store.resolveChannel(to);
+    return match ? (await this.#store.getApp(match.appId))?.region : undefined;
+  }
+
+  /**
+   * `from` is the sender as the SMSC gave it (already E.164 when the SMSC said international);
+   * national senders are normalised here, once per complete MO, because that needs the app.
+   */
   async #insert(from: string, to: string, body: string, connectorId: string | null): Promise<void> {
+    const sender = from.startsWith('+') ? from : moSender(from, TON_UNKNOWN, await this.#regionOf(to));
     await this.#store.insertMo({
       smsMsgId: newSmsMsgId(),
-      from,
+      from: sender,
       to,
       body,
       connectorId,

@@ -3,10 +3,11 @@
  * `/api/v1/group-sends` (admin bearer token or console session, see console-auth.ts).
  *
  * - `POST /api/v1/group-sends?app=&templateId=&signature=&scheduleAt=&name=&fileName=` with the CSV
- *   file as the raw request body (`text/csv`, `text/plain` or `application/octet-stream`). The body
- *   is streamed through {@link CsvRecordParser} into `<id>.rows`; it is never held whole. Each
- *   record is `number[,param1,param2…]`; a first record whose first cell has no digit is a header.
- *   XLSX is not supported (save as CSV). → `201` task.
+ *   or XLSX file as the raw request body (any content type). A CSV body is streamed through
+ *   {@link CsvRecordParser} into `<id>.rows`; it is never held whole. An XLSX body (recognised by
+ *   its ZIP magic) is spooled to `<id>.upload.xlsx`, its first sheet streamed by
+ *   {@link readXlsxRows} into `<id>.rows`, and the spool deleted. Each record is
+ *   `number[,param1,param2…]`; a first record whose first cell has no digit is a header. → `201` task.
  * - `GET /api/v1/group-sends` (newest first, `limit`/`offset`), `GET /api/v1/group-sends/:id`.
  * - `POST /api/v1/group-sends/:id/cancel` (scheduled or running), `DELETE /api/v1/group-sends/:id`.
  * - `GET /api/v1/group-sends/:id/failed.csv` — `number,status` of every refused number.
@@ -19,6 +20,7 @@
 
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -30,6 +32,9 @@ import { planSend, templateVariables } from '../send/validate-send.js';
 import { type OnRequestHook, sendError } from './console-auth.js';
 import { CsvRecordParser } from './csv-record-parser.js';
 import { type GroupTask, GroupTaskFile } from './group-send-tasks.js';
+import { XlsxError } from './xlsx-error.js';
+import { readXlsxRows } from './xlsx-sheet-reader.js';
+import { detectUploadFormat, MAX_XLSX_UPLOAD_BYTES, readHead, spoolUpload } from './xlsx-upload.js';
 
 /** Rows per acceptance batch: 500, the send API's per-request maximum. */
 export const BATCH_SIZE = 500;
@@ -48,7 +53,10 @@ export interface GroupSendOptions {
   now?: () => number;
   /** How often scheduled tasks are checked: default 1000 ms. */
   tickMs?: number;
+  /** Largest CSV upload: default {@link MAX_UPLOAD_BYTES}. */
   maxUploadBytes?: number;
+  /** Largest XLSX upload: default {@link MAX_XLSX_UPLOAD_BYTES} (12 MiB, as MSGSMS). */
+  maxXlsxUploadBytes?: number;
   maxRows?: number;
 }
 
@@ -138,6 +146,7 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
   const { store } = opts;
   const now = opts.now ?? Date.now;
   const maxBytes = opts.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+  const maxXlsxBytes = opts.maxXlsxUploadBytes ?? MAX_XLSX_UPLOAD_BYTES;
   const maxRows = opts.maxRows ?? MAX_ROWS;
   const file = new GroupTaskFile(opts.dataDir);
   const cancelled = new Set<string>();
@@ -296,7 +305,11 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
             scheduleAt = t > now() ? t : null;
           }
           if (!body || typeof body.pipe !== 'function')
-            throw new GroupSendError(400, 'VALIDATION_FAILED', 'send the CSV file as the request body');
+            throw new GroupSendError(
+              400,
+              'VALIDATION_FAILED',
+              'send the CSV or XLSX file as the request body',
+            );
         } catch (err) {
           body?.resume?.();
           return fail(reply, err);
@@ -327,10 +340,9 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
         };
         file.put(task);
         const out = createWriteStream(file.rowsPath(id));
+        const spool = join(file.dir, `${id}.upload.xlsx`);
+        const it = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
         try {
-          const parser = new CsvRecordParser();
-          const decoder = new TextDecoder('utf-8');
-          let bytes = 0;
           let first = true;
           const write = async (records: string[][]) => {
             let text = '';
@@ -345,24 +357,49 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
             }
             if (text && !out.write(text)) await once(out, 'drain');
           };
-          for await (const chunk of body) {
-            bytes += (chunk as Buffer).length;
-            if (bytes > maxBytes)
-              throw new GroupSendError(413, 'VALIDATION_FAILED', `the file is larger than ${maxBytes} bytes`);
-            await write(parser.push(decoder.decode(chunk as Buffer, { stream: true })));
+          const { head, done } = await readHead(it);
+          if (detectUploadFormat(head, q.fileName, req.headers['content-type']) === 'xlsx') {
+            await spoolUpload(head, done ? null : it, spool, maxXlsxBytes, () => {
+              return new GroupSendError(
+                413,
+                'VALIDATION_FAILED',
+                `the XLSX file is larger than ${maxXlsxBytes} bytes`,
+              );
+            });
+            for await (const rows of readXlsxRows(spool)) await write(rows);
+          } else {
+            const parser = new CsvRecordParser();
+            const decoder = new TextDecoder('utf-8');
+            let bytes = 0;
+            const feed = async (chunk: Buffer) => {
+              bytes += chunk.length;
+              if (bytes > maxBytes)
+                throw new GroupSendError(
+                  413,
+                  'VALIDATION_FAILED',
+                  `the file is larger than ${maxBytes} bytes`,
+                );
+              await write(parser.push(decoder.decode(chunk, { stream: true })));
+            };
+            await feed(head);
+            if (!done) for (let r = await it.next(); !r.done; r = await it.next()) await feed(r.value);
+            await write([...parser.push(decoder.decode()), ...parser.end()]);
           }
-          await write([...parser.push(decoder.decode()), ...parser.end()]);
           out.end();
           await once(out, 'close');
           if (task.total === 0) throw new GroupSendError(400, 'VALIDATION_FAILED', 'the file has no numbers');
         } catch (err) {
           out.destroy();
+          await it.return?.(); // stop reading the body (as a for-await loop would on throw)
           file.delete(id);
           rmSync(file.rowsPath(id), { force: true });
           if (err instanceof GroupSendError) return fail(reply, err);
+          if (err instanceof XlsxError) return sendError(reply, 400, 'VALIDATION_FAILED', err.message);
           if (err instanceof Error && /CSV record/.test(err.message))
             return sendError(reply, 400, 'VALIDATION_FAILED', err.message);
           throw err;
+        } finally {
+          rmSync(spool, { force: true });
         }
         task.status = 'scheduled';
         file.put(task);

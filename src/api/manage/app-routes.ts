@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { parseAllowList } from '../../domain/ip-allow.js';
-import type { AppPatch } from '../../store/records.js';
+import type { AppPatch, Region } from '../../store/records.js';
 import { invalid } from './http-error.js';
 import { checkUrl, findAppOrThrow, listBody, type ManageDeps, PageQuery, pageOf } from './manage-deps.js';
 import { appView } from './views.js';
@@ -37,6 +37,18 @@ const PatchBody = Type.Object(
 );
 const AppParams = Type.Object({ app: Type.String({ description: 'Application id or app key' }) });
 
+/**
+ * `uplinkUrl` after {@link checkUrl}, refused for international apps: spec §8 says international
+ * SMS has no uplink (only mainland apps set an uplink address), so accepting one would promise
+ * pushes that never come. `null`/empty (clearing it) is always allowed.
+ */
+function uplinkUrlFor(region: Region, v: string | null | undefined): string | null | undefined {
+  const url = checkUrl('uplinkUrl', v);
+  if (url && region === 'intl')
+    throw invalid('uplinkUrl is not available for international apps (international SMS has no uplink)');
+  return url;
+}
+
 function allowList(v: string | string[] | undefined): string[] | undefined {
   if (v === undefined) return undefined;
   // Fastify's validator coerces a string into a one-item array, so split every item again.
@@ -54,10 +66,11 @@ export async function appRoutes(app: FastifyInstance, deps: ManageDeps): Promise
     { schema: { tags, summary: 'Create an application', body: CreateBody } },
     async (req, res) => {
       const b = req.body as Static<typeof CreateBody>;
+      const region = b.region ?? 'cn';
       const created = await store.createApp({
         name: b.name,
-        region: b.region ?? 'cn',
-        uplinkUrl: checkUrl('uplinkUrl', b.uplinkUrl) ?? null,
+        region,
+        uplinkUrl: uplinkUrlFor(region, b.uplinkUrl) ?? null,
         batchReportUrl: checkUrl('batchReportUrl', b.batchReportUrl) ?? null,
         ipAllowList: allowList(b.ipAllowList) ?? [],
         status: 'active',
@@ -94,7 +107,7 @@ export async function appRoutes(app: FastifyInstance, deps: ManageDeps): Promise
       const b = req.body as Static<typeof PatchBody>;
       const patch: AppPatch = {};
       if (b.name !== undefined) patch.name = b.name;
-      if (b.uplinkUrl !== undefined) patch.uplinkUrl = checkUrl('uplinkUrl', b.uplinkUrl) ?? null;
+      if (b.uplinkUrl !== undefined) patch.uplinkUrl = uplinkUrlFor(found.region, b.uplinkUrl) ?? null;
       if (b.batchReportUrl !== undefined)
         patch.batchReportUrl = checkUrl('batchReportUrl', b.batchReportUrl) ?? null;
       if (b.ipAllowList !== undefined) patch.ipAllowList = allowList(b.ipAllowList);

@@ -1,13 +1,18 @@
 /**
  * Turns the two wire shapes of the send API (form fields of batchSendSms, JSON of
  * batchSendDiffSms) into one {@link SendRequest}, applying the request-level rules that fail the
- * whole request: `E000000` (unparsable) and `E000503` (parameter format). Pure.
+ * whole request: `E000000` (unparsable) and `E000503` (parameter format). Pure; never throws,
+ * whatever the body (a hostile body gets a code, not an HTTP 500).
  */
 import { hasIllegalCharacters, splitRecipients } from '../../domain/phone.js';
+import { jsonByteLengthUpTo } from './json-byte-length.js';
 
 /** Most recipients per request (batchSendSms) or per group (batchSendDiffSms), spec §3.2/§3.3. */
 export const MAX_RECIPIENTS = 500;
-/** `smsContent` size limit of batchSendDiffSms, bytes of its JSON (spec §3.3: 64 KB). */
+/**
+ * `smsContent` size limit of batchSendDiffSms, bytes of its compact JSON (spec §3.3: 64 KB).
+ * Measured by {@link jsonByteLengthUpTo}, which does not recurse (deeply nested bodies).
+ */
 export const MAX_SMS_CONTENT_BYTES = 64 * 1024;
 /** Longest accepted `statusCallback` (spec leaves it open; 255 is the common bound). */
 export const MAX_CALLBACK_LENGTH = 255;
@@ -21,7 +26,11 @@ export interface SendGroup {
   templateId: string;
   /** Parsed templateParas; not yet checked against the template (that is per number, E200028). */
   params: unknown[];
-  /** `signature` parameter, or null when absent/empty. */
+  /**
+   * `signature` parameter as sent, or null when absent, empty or not a string. Not checked here:
+   * it is only used by universal templates (spec §3.2), so it is judged per number there
+   * (`E200031`), and a stray value next to a bound template is ignored.
+   */
   signature: string | null;
 }
 
@@ -77,10 +86,22 @@ function checkTemplateId(id: unknown): id is string {
   return typeof id === 'string' && id.length >= 1 && id.length <= 32;
 }
 
-function checkSignature(sig: unknown): string | null | undefined {
-  if (sig === undefined || sig === null || sig === '') return null;
-  if (typeof sig !== 'string' || sig.length > 64) return undefined;
-  return sig;
+/** The `signature` parameter, unchecked (see {@link SendGroup.signature}). */
+function signatureOf(sig: unknown): string | null {
+  return typeof sig === 'string' && sig !== '' ? sig : null;
+}
+
+/**
+ * Recipient items of the form API's `to`. One trailing empty item is dropped (`a,b,` is the
+ * artefact of joining with a separator after every number, not a third recipient). Any other
+ * blank item makes the list malformed: null (→ `E000503`), because a result entry for it would
+ * need an `originTo` and the spec bounds that to 1–21 characters.
+ */
+function formRecipients(to: string): string[] | null {
+  const items = splitRecipients(to);
+  if (items.length > 1 && items[items.length - 1] === '') items.pop();
+  if (items.length === 0 || items.includes('')) return null;
+  return items;
 }
 
 /** batchSendSms: form fields → request. `templateParas` is a JSON array in a string. */
@@ -101,12 +122,15 @@ export function formToSendRequest(fields: Record<string, string>): ParseResult {
   if (!base) return fail503;
   const to = fields.to;
   if (typeof to !== 'string' || hasIllegalCharacters(to)) return fail503;
-  const items = splitRecipients(to);
-  if (items.length === 0 || items.length > MAX_RECIPIENTS) return fail503;
+  const items = formRecipients(to);
+  if (!items || items.length > MAX_RECIPIENTS) return fail503;
   if (!checkTemplateId(fields.templateId)) return fail503;
-  const signature = checkSignature(fields.signature);
-  if (signature === undefined) return fail503;
-  base.groups.push({ to: items, templateId: fields.templateId, params, signature });
+  base.groups.push({
+    to: items,
+    templateId: fields.templateId,
+    params,
+    signature: signatureOf(fields.signature),
+  });
   return { ok: true, request: base };
 }
 
@@ -131,20 +155,19 @@ export function jsonToSendRequest(body: Buffer): ParseResult {
   const base = checkCommon(d.from, d.statusCallback, d.extend);
   if (!base) return fail503;
   if (content.length === 0) return fail503;
-  if (Buffer.byteLength(JSON.stringify(content)) > MAX_SMS_CONTENT_BYTES) return fail503;
+  if (jsonByteLengthUpTo(content, MAX_SMS_CONTENT_BYTES) > MAX_SMS_CONTENT_BYTES) return fail503;
   for (const g of content as Record<string, unknown>[]) {
     const to = g.to;
     if (!Array.isArray(to) || to.length === 0 || to.length > MAX_RECIPIENTS) return fail503;
     const items: string[] = [];
     for (const n of to) {
-      if (typeof n !== 'string' || /[^0-9+\s]/.test(n)) return fail503;
+      // A blank item is malformed, as in the form API (no trailing-comma artefact in JSON).
+      if (typeof n !== 'string' || /[^0-9+\s]/.test(n) || n.trim() === '') return fail503;
       items.push(n.trim());
     }
     if (!checkTemplateId(g.templateId)) return fail503;
-    const signature = checkSignature(g.signature);
-    if (signature === undefined) return fail503;
     const params = Array.isArray(g.templateParas) ? g.templateParas : [];
-    base.groups.push({ to: items, templateId: g.templateId, params, signature });
+    base.groups.push({ to: items, templateId: g.templateId, params, signature: signatureOf(g.signature) });
   }
   return { ok: true, request: base };
 }

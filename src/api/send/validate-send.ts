@@ -6,7 +6,9 @@
  *
  * Status choices (documented in docs/management-api.md, "Send API decisions"):
  * invalid number E200031 → template unusable E200030 → type mismatch E200029 → signature/channel
- * mismatch E200031 → templateParas E200028 → duplicate for the same content E200041.
+ * mismatch E200031 (a bound template through another signature's channel; a universal template
+ * whose `signature` is missing or is not the `from` channel's signature) → templateParas E200028
+ * → duplicate for the same content E200041.
  */
 import { createHash } from 'node:crypto';
 import { segmentText } from '../../domain/segments.js';
@@ -37,8 +39,12 @@ export interface SendContext {
   channelSignature: SignatureRecord | null;
   /** Templates named by the request (undefined = not found). */
   templates: ReadonlyMap<string, TemplateRecord | undefined>;
-  /** The app's signatures named by `signature` parameters (undefined = not found). */
-  signaturesByName: ReadonlyMap<string, SignatureRecord | undefined>;
+  /**
+   * @deprecated Not read: a universal template's `signature` must name the `from` channel's
+   * signature ({@link channelSignature}), so no other signature is ever looked up. Optional so
+   * callers that still pass it compile.
+   */
+  signaturesByName?: ReadonlyMap<string, SignatureRecord | undefined>;
   /** Variables of a template (callers may cache); null when the stored content does not parse. */
   variablesOf(tpl: TemplateRecord): TemplateVariable[] | null;
   now: number;
@@ -71,11 +77,13 @@ function resolveGroup(group: SendGroup, ctx: SendContext): GroupOutcome {
     const channel = ctx.channelSignature;
     if (!channel) return { status: 'E200031' };
     if (tpl.universal) {
-      if (group.signature === null) return { status: 'E200031' };
-      const named = ctx.signaturesByName.get(group.signature);
-      if (!named || named.appId !== ctx.app.id || named.status !== 'approved') return { status: 'E200031' };
-      if (named.type !== tpl.type || channel.type !== tpl.type) return { status: 'E200029' };
-      signature = named;
+      if (channel.type !== tpl.type) return { status: 'E200029' };
+      // Mainland channel numbers belong to one signature (spec §1, §3.2 `from`), so the signature
+      // a universal template names must be the `from` channel's own; otherwise the text would
+      // carry 【B】 over signature A's channel. The channel signature is already the app's and
+      // approved, so no lookup by name is needed (names are unique within an app).
+      if (group.signature !== channel.name) return { status: 'E200031' };
+      signature = channel;
     } else {
       if (channel.type !== tpl.type) return { status: 'E200029' };
       if (tpl.signatureId !== channel.id) return { status: 'E200031' };

@@ -148,13 +148,13 @@ export function GroupSend({ user }: { user: User }) {
             </Field>
             <Field
               label="Numbers file (CSV)"
-              hint={`One number per line; then one column per template variable${tpl && tpl.variables.length ? ` (${tpl.variables.length} here)` : ''}. A header row is skipped. Up to 1,000,000 rows. XLSX: save as CSV first.`}
+              hint={`One number per line; then one column per template variable${tpl && tpl.variables.length ? ` (${tpl.variables.length} here)` : ''}. A header row is skipped. Up to 1,000,000 rows. CSV or XLSX (first sheet; store numbers as text cells).`}
             >
               <input
                 id="group-file"
                 name="groupFile"
                 type="file"
-                accept=".csv,.txt,text/csv,text/plain"
+                accept=".csv,.txt,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
                 required
               />

@@ -341,7 +341,8 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
         file.put(task);
         const out = createWriteStream(file.rowsPath(id));
         const spool = join(file.dir, `${id}.upload.xlsx`);
-        const it = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+        // Read without destroy-on-return, so a refused upload can be drained and answered cleanly.
+        const it = (body as Readable).iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
         try {
           let first = true;
           const write = async (records: string[][]) => {
@@ -389,8 +390,14 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
           await once(out, 'close');
           if (task.total === 0) throw new GroupSendError(400, 'VALIDATION_FAILED', 'the file has no numbers');
         } catch (err) {
+          out.on('error', () => {}); // a write in flight fails late once destroyed; nothing to report
           out.destroy();
-          await it.return?.(); // stop reading the body (as a for-await loop would on throw)
+          // Discard the rest of the body instead of destroying the socket under the reply.
+          await it.return?.();
+          if (!(body as Readable).readableEnded) {
+            reply.header('connection', 'close');
+            (body as Readable).resume();
+          }
           file.delete(id);
           rmSync(file.rowsPath(id), { force: true });
           if (err instanceof GroupSendError) return fail(reply, err);

@@ -90,6 +90,8 @@ export async function spoolUpload(
     await once(out, 'close');
     return bytes;
   } catch (err) {
+    // A write may still be in flight; its late ERR_STREAM_DESTROYED must not become uncaught.
+    out.on('error', () => {});
     out.destroy();
     throw err;
   }

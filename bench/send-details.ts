@@ -6,7 +6,7 @@
  * Env: ROWS (default 1000000), NUMBERS distinct recipients (default 200000), QUERIES per shape
  * (default 50), ENGINE sqlite|postgres (default sqlite). Writes bench/results/send-details.json.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { openStore } from '../src/store/open-store.js';
 import type { NewMessage } from '../src/store/records.js';
 import { createTestDatabase, type Engine, TEST_SECRET_KEY } from '../test/store/engines.js';
+import { newMessage, newTestApp } from '../test/store/fixtures.js';
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const NUMBERS = Number(process.env.NUMBERS ?? 200_000);
@@ -32,17 +33,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'swiftlet-bench-details-'));
   const db = await createTestDatabase(engine);
   const store = await openStore({ url: db.url, secretKey: TEST_SECRET_KEY });
-  const app = await store.createApp({
-    name: 'bench',
-    region: 'cn',
-    uplinkUrl: null,
-    batchReportUrl: null,
-    ipAllowList: [],
-    status: 'active',
-    pushSigning: false,
-    uplinkCreateTime: false,
-    tpsLimit: null,
-  });
+  const app = await newTestApp(store, { name: 'bench' });
   const content = '【Bench】Your verification code is 123456.';
   const hash = createHash('sha256').update(content).digest('hex');
   const now = Date.now();
@@ -51,26 +42,18 @@ async function main(): Promise<void> {
   for (let i = 0; i < ROWS; i += CALL) {
     const batch: NewMessage[] = [];
     for (let j = i; j < Math.min(ROWS, i + CALL); j++) {
-      batch.push({
-        smsMsgId: `${randomUUID()}_${j}`,
-        appId: app.id,
-        templateId: j % 2 ? 'a'.repeat(32) : 'b'.repeat(32),
-        templateType: 'VERIFY_CODE_TYPE',
-        signatureId: null,
-        signatureName: 'Bench',
-        channelNumber: 'csms00000001',
-        to: number(j % NUMBERS),
-        countryId: 'CN',
-        content,
-        contentHash: hash,
-        encoding: 'UCS2',
-        total: 1,
-        statusCallback: null,
-        extend: null,
-        taskId: null,
-        // Spread over the last 7 days, newest last.
-        createdAt: now - 7 * DAY + Math.floor((j / ROWS) * 7 * DAY),
-      });
+      batch.push(
+        newMessage(app, {
+          templateId: j % 2 ? 'a'.repeat(32) : 'b'.repeat(32),
+          templateType: 'VERIFY_CODE_TYPE',
+          signatureName: 'Bench',
+          to: number(j % NUMBERS),
+          content,
+          contentHash: hash,
+          // Spread over the last 7 days, newest last.
+          createdAt: now - 7 * DAY + Math.floor((j / ROWS) * 7 * DAY),
+        }),
+      );
     }
     await store.acceptMessages(batch);
   }
@@ -86,7 +69,8 @@ async function main(): Promise<void> {
 
   const shapes: Record<string, (i: number) => string> = {
     'recipient (E.164)': (i) => `?to=${encodeURIComponent(number((i * 7919) % NUMBERS))}&limit=50`,
-    'recipient (national, as the console accepts)': (i) => `?to=138${String((i * 104729) % NUMBERS).padStart(8, '0')}&limit=50`,
+    'recipient (national, as the console accepts)': (i) =>
+      `?to=138${String((i * 104729) % NUMBERS).padStart(8, '0')}&limit=50`,
     'recipient + last 24 h': (i) =>
       // The newest seventh of the rows holds recipients from the top of the range.
       `?to=${encodeURIComponent(number(NUMBERS - 1 - ((i * 31) % Math.floor(NUMBERS / 8))))}&since=${now - DAY}&until=${now + 1000}&limit=50`,
@@ -133,7 +117,10 @@ async function main(): Promise<void> {
     targetMs: 200,
     recipientQueryMeetsTarget: results['recipient (E.164)'].maxMs < 200,
   };
-  writeFileSync(join(import.meta.dirname, 'results', `send-details${engine === 'sqlite' ? '' : `-${engine}`}.json`), `${JSON.stringify(out, null, 2)}\n`);
+  writeFileSync(
+    join(import.meta.dirname, 'results', `send-details${engine === 'sqlite' ? '' : `-${engine}`}.json`),
+    `${JSON.stringify(out, null, 2)}\n`,
+  );
 }
 
 await main();

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { openStore } from '../src/store/open-store.js';
 import type { NewMessage } from '../src/store/records.js';
 import { createAcceptWriter } from '../src/store/sqlite/sqlite-accept.js';
+import { newMessage } from '../test/store/fixtures.js';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 200_000);
 const BATCH = Number(process.env.BATCH ?? 1000);
@@ -42,25 +43,20 @@ let commitMs = 0;
 for (let i = 0; i < MESSAGES; i += BATCH) {
   const batch: NewMessage[] = [];
   for (let j = 0; j < BATCH; j++)
-    batch.push({
-      smsMsgId: id(),
-      appId: 'a'.repeat(32),
-      templateId: 'f'.repeat(32),
-      templateType: 'VERIFY_CODE_TYPE',
-      signatureId: 's'.repeat(32),
-      signatureName: 'Demo',
-      channelNumber: 'csms00000001',
-      to: `+86138${String(i + j).padStart(8, '0')}`,
-      countryId: 'CN',
-      content,
-      contentHash: hash,
-      encoding: 'UCS2',
-      total: 1,
-      statusCallback: null,
-      extend: null,
-      taskId: null,
-      createdAt: Date.now(),
-    });
+    batch.push(
+      newMessage(
+        { id: 'a'.repeat(32) },
+        {
+          smsMsgId: id(),
+          templateId: 'f'.repeat(32),
+          templateType: 'VERIFY_CODE_TYPE',
+          signatureId: 's'.repeat(32),
+          to: `+86138${String(i + j).padStart(8, '0')}`,
+          content,
+          contentHash: hash,
+        },
+      ),
+    );
   const c0 = performance.now();
   write(batch);
   commitMs += performance.now() - c0;

@@ -6,12 +6,13 @@
  * Env: SAMPLES (default 3), MESSAGES per sample (default 20000), CONCURRENCY calls in flight
  * (default 8), ENGINES (default "sqlite,postgres"), PG_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { openStore } from '../src/store/open-store.js';
 import type { NewMessage } from '../src/store/records.js';
 import { createTestDatabase, type Engine, TEST_SECRET_KEY } from '../test/store/engines.js';
+import { newMessage, newTestApp } from '../test/store/fixtures.js';
 
 const SAMPLES = Number(process.env.SAMPLES ?? 3);
 const MESSAGES = Number(process.env.MESSAGES ?? 20_000);
@@ -22,25 +23,19 @@ const engines = (process.env.ENGINES ?? 'sqlite,postgres').split(',') as Engine[
 function makeMessages(appId: string, n: number): NewMessage[] {
   const content = '【Demo】Your verification code is 123456. It expires in 5 minutes.';
   const hash = createHash('sha256').update(content).digest('hex');
-  return Array.from({ length: n }, (_, i) => ({
-    smsMsgId: `${randomUUID()}_${i}`,
-    appId,
-    templateId: 'f'.repeat(32),
-    templateType: 'VERIFY_CODE_TYPE',
-    signatureId: null,
-    signatureName: 'Demo',
-    channelNumber: 'csms00000001',
-    to: `+86138${String(i % 100_000_000).padStart(8, '0')}`,
-    countryId: 'CN',
-    content,
-    contentHash: hash,
-    encoding: 'UCS2',
-    total: 1,
-    statusCallback: 'http://127.0.0.1:9/report',
-    extend: null,
-    taskId: null,
-    createdAt: Date.now(),
-  }));
+  return Array.from({ length: n }, (_, i) =>
+    newMessage(
+      { id: appId },
+      {
+        templateId: 'f'.repeat(32),
+        templateType: 'VERIFY_CODE_TYPE',
+        to: `+86138${String(i % 100_000_000).padStart(8, '0')}`,
+        content,
+        contentHash: hash,
+        statusCallback: 'http://127.0.0.1:9/report',
+      },
+    ),
+  );
 }
 
 async function runEngine(engine: Engine) {
@@ -48,17 +43,7 @@ async function runEngine(engine: Engine) {
   const store = await openStore({ url: db.url, secretKey: TEST_SECRET_KEY });
   const rates: number[] = [];
   try {
-    const app = await store.createApp({
-      name: 'bench',
-      region: 'cn',
-      uplinkUrl: null,
-      batchReportUrl: null,
-      ipAllowList: [],
-      status: 'active',
-      pushSigning: false,
-      uplinkCreateTime: false,
-      tpsLimit: null,
-    });
+    const app = await newTestApp(store, { name: 'bench' });
     for (let s = 0; s < SAMPLES; s++) {
       const msgs = makeMessages(app.id, MESSAGES);
       const calls: NewMessage[][] = [];

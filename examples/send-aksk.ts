@@ -9,8 +9,9 @@
  * Settings: see examples/demo-env.ts. In your own project import from 'swiftlet/client'; the
  * examples import the SDK's source so they run in a checkout before `npm run build`.
  */
-import { SmsApiError, SmsClient } from '../src/client/index.js';
+import { SmsClient } from '../src/client/index.js';
 import { exampleEnv } from './demo-env.js';
+import { printSendResult } from './print-result.js';
 
 const env = exampleEnv();
 const client = new SmsClient({
@@ -20,24 +21,12 @@ const client = new SmsClient({
   auth: 'aksk',
 });
 
-try {
-  const res = await client.batchSendSms({
+await printSendResult(client, () =>
+  client.batchSendSms({
     from: env.from,
     to: env.to,
     templateId: env.templateId,
     templateParas: env.templateParas,
     statusCallback: env.statusCallback,
-  });
-  // `000000`: every number accepted. `E000510`: some numbers failed; their `status` says why.
-  console.log(`${res.code} ${res.description}`);
-  for (const r of res.result ?? []) {
-    console.log(`  ${r.originTo}  status=${r.status}  smsMsgId=${r.smsMsgId}  segments=${r.total ?? '-'}`);
-  }
-} catch (err) {
-  if (!(err instanceof SmsApiError)) throw err;
-  // A request-level refusal: the code, the server's description and Swiftlet's handling suggestion.
-  console.error(`${err.code} ${err.description}\n  → ${err.suggestion}`);
-  process.exitCode = 1;
-} finally {
-  client.close();
-}
+  }),
+);

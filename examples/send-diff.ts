@@ -8,34 +8,26 @@
  *
  * Settings: see examples/demo-env.ts; `TO2` (default +8613800000002) is the second group.
  */
-import { SmsApiError, SmsClient } from '../src/client/index.js';
+import { SmsClient } from '../src/client/index.js';
 import { exampleEnv } from './demo-env.js';
+import { printSendResult } from './print-result.js';
 
 const env = exampleEnv();
 if (!env.plainTemplateId) {
   console.error('PLAIN_TEMPLATE_ID is not set (a template without variables) and demo.json has none.');
   process.exit(2);
 }
+const plainTemplateId = env.plainTemplateId;
 const to2 = (process.env.TO2 || '+8613800000002').split(',').map((s) => s.trim());
 const client = new SmsClient({ endpoint: env.url, appKey: env.appKey, appSecret: env.appSecret });
 
-try {
-  const res = await client.batchSendDiffSms({
+await printSendResult(client, () =>
+  client.batchSendDiffSms({
     from: env.from,
     statusCallback: env.statusCallback,
     smsContent: [
       { to: env.to, templateId: env.templateId, templateParas: env.templateParas },
-      { to: to2, templateId: env.plainTemplateId },
+      { to: to2, templateId: plainTemplateId },
     ],
-  });
-  console.log(`${res.code} ${res.description}`);
-  for (const r of res.result ?? []) {
-    console.log(`  ${r.originTo}  status=${r.status}  smsMsgId=${r.smsMsgId}  segments=${r.total ?? '-'}`);
-  }
-} catch (err) {
-  if (!(err instanceof SmsApiError)) throw err;
-  console.error(`${err.code} ${err.description}\n  → ${err.suggestion}`);
-  process.exitCode = 1;
-} finally {
-  client.close();
-}
+  }),
+);

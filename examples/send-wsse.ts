@@ -7,8 +7,9 @@
  *
  * Settings: see examples/demo-env.ts.
  */
-import { SmsApiError, SmsClient } from '../src/client/index.js';
+import { SmsClient } from '../src/client/index.js';
 import { exampleEnv } from './demo-env.js';
+import { printSendResult } from './print-result.js';
 
 const env = exampleEnv();
 const client = new SmsClient({
@@ -20,22 +21,12 @@ const client = new SmsClient({
   wsseDigest: process.env.WSSE_DIGEST === 'raw' ? 'raw' : 'hex',
 });
 
-try {
-  const res = await client.batchSendSms({
+await printSendResult(client, () =>
+  client.batchSendSms({
     from: env.from,
     to: env.to,
     templateId: env.templateId,
     templateParas: env.templateParas,
     statusCallback: env.statusCallback,
-  });
-  console.log(`${res.code} ${res.description}`);
-  for (const r of res.result ?? []) {
-    console.log(`  ${r.originTo}  status=${r.status}  smsMsgId=${r.smsMsgId}  segments=${r.total ?? '-'}`);
-  }
-} catch (err) {
-  if (!(err instanceof SmsApiError)) throw err;
-  console.error(`${err.code} ${err.description}\n  → ${err.suggestion}`);
-  process.exitCode = 1;
-} finally {
-  client.close();
-}
+  }),
+);

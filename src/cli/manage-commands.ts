@@ -35,6 +35,59 @@ function ipList(v: unknown): string[] | undefined {
   return typeof v === 'string' ? v.split(/[\s,;]+/).filter(Boolean) : undefined;
 }
 
+/**
+ * Adds `list`, `show`, `approve` and `reject` under `parent`: signatures and templates share one review
+ * lifecycle on the server, so their commands differ only in path, wording and table columns.
+ */
+function registerReviewCommands(
+  parent: Command,
+  noun: string,
+  path: string,
+  approveDescription: string,
+  cols: string[],
+): void {
+  conn(
+    parent
+      .command('list')
+      .description(`list ${noun}s`)
+      .option('--app <app>')
+      .option('--status <status>')
+      .option('--limit <n>', 'page size', '50'),
+  ).action(async (o: Opts) =>
+    showList(
+      o,
+      await new ManageClient(o).request<Page<Obj>>('GET', path, undefined, {
+        app: o.app as string,
+        status: o.status as string,
+        limit: o.limit as string,
+      }),
+      cols,
+    ),
+  );
+  conn(parent.command('show').argument('<id>').description(`show a ${noun}`)).action(
+    async (id: string, o: Opts) =>
+      showOne(o, await new ManageClient(o).request<Obj>('GET', `${path}/${encodeURIComponent(id)}`)),
+  );
+  conn(parent.command('approve').argument('<id>').description(approveDescription)).action(
+    async (id: string, o: Opts) =>
+      showOne(o, await new ManageClient(o).request<Obj>('POST', `${path}/${encodeURIComponent(id)}/approve`)),
+  );
+  conn(
+    parent
+      .command('reject')
+      .argument('<id>')
+      .requiredOption('--reason <text>')
+      .description('reject with a reason'),
+  ).action(async (id: string, o: Opts) =>
+    showOne(
+      o,
+      await new ManageClient(o).request<Obj>('POST', `${path}/${encodeURIComponent(id)}/reject`, {
+        reason: o.reason,
+      }),
+    ),
+  );
+}
+
 export function registerManageCommands(program: Command): void {
   const app = program.command('app').description('manage applications');
   conn(
@@ -113,49 +166,7 @@ export function registerManageCommands(program: Command): void {
     });
     showOne(o, s);
   });
-  conn(
-    sig
-      .command('list')
-      .description('list signatures')
-      .option('--app <app>')
-      .option('--status <status>')
-      .option('--limit <n>', 'page size', '50'),
-  ).action(async (o: Opts) =>
-    showList(
-      o,
-      await new ManageClient(o).request<Page<Obj>>('GET', '/signatures', undefined, {
-        app: o.app as string,
-        status: o.status as string,
-        limit: o.limit as string,
-      }),
-      SIG_COLS,
-    ),
-  );
-  conn(sig.command('show').argument('<id>').description('show a signature')).action(
-    async (id: string, o: Opts) =>
-      showOne(o, await new ManageClient(o).request<Obj>('GET', `/signatures/${encodeURIComponent(id)}`)),
-  );
-  conn(sig.command('approve').argument('<id>').description('approve (allocates the channel number)')).action(
-    async (id: string, o: Opts) =>
-      showOne(
-        o,
-        await new ManageClient(o).request<Obj>('POST', `/signatures/${encodeURIComponent(id)}/approve`),
-      ),
-  );
-  conn(
-    sig
-      .command('reject')
-      .argument('<id>')
-      .requiredOption('--reason <text>')
-      .description('reject with a reason'),
-  ).action(async (id: string, o: Opts) =>
-    showOne(
-      o,
-      await new ManageClient(o).request<Obj>('POST', `/signatures/${encodeURIComponent(id)}/reject`, {
-        reason: o.reason,
-      }),
-    ),
-  );
+  registerReviewCommands(sig, 'signature', '/signatures', 'approve (allocates the channel number)', SIG_COLS);
 
   const tpl = program.command('template').description('manage templates');
   conn(
@@ -188,49 +199,7 @@ export function registerManageCommands(program: Command): void {
     const t = await new ManageClient(o).request<Obj>('POST', '/templates', body);
     showOne(o, { templateId: t.id, ...t });
   });
-  conn(
-    tpl
-      .command('list')
-      .description('list templates')
-      .option('--app <app>')
-      .option('--status <status>')
-      .option('--limit <n>', 'page size', '50'),
-  ).action(async (o: Opts) =>
-    showList(
-      o,
-      await new ManageClient(o).request<Page<Obj>>('GET', '/templates', undefined, {
-        app: o.app as string,
-        status: o.status as string,
-        limit: o.limit as string,
-      }),
-      TPL_COLS,
-    ),
-  );
-  conn(tpl.command('show').argument('<id>').description('show a template')).action(
-    async (id: string, o: Opts) =>
-      showOne(o, await new ManageClient(o).request<Obj>('GET', `/templates/${encodeURIComponent(id)}`)),
-  );
-  conn(tpl.command('approve').argument('<id>').description('approve (becomes active)')).action(
-    async (id: string, o: Opts) =>
-      showOne(
-        o,
-        await new ManageClient(o).request<Obj>('POST', `/templates/${encodeURIComponent(id)}/approve`),
-      ),
-  );
-  conn(
-    tpl
-      .command('reject')
-      .argument('<id>')
-      .requiredOption('--reason <text>')
-      .description('reject with a reason'),
-  ).action(async (id: string, o: Opts) =>
-    showOne(
-      o,
-      await new ManageClient(o).request<Obj>('POST', `/templates/${encodeURIComponent(id)}/reject`, {
-        reason: o.reason,
-      }),
-    ),
-  );
+  registerReviewCommands(tpl, 'template', '/templates', 'approve (becomes active)', TPL_COLS);
 
   conn(
     program

@@ -12,6 +12,7 @@ import { type Config, type ConfigOverrides, loadConfig } from '../../src/config.
 import type { AppRecord, SignatureRecord, TemplateRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore } from '../store/engines.js';
+import { newTestApp } from '../store/fixtures.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -48,17 +49,7 @@ export async function setupApi(over: ConfigOverrides = {}): Promise<ApiFixture> 
   const { store, cleanup } = await createTestStore();
   const { config, dataDir } = testConfig(over);
   const app = await buildApp({ store, config });
-  const tenant = await store.createApp({
-    name: 'tenant',
-    region: 'cn',
-    uplinkUrl: null,
-    batchReportUrl: null,
-    ipAllowList: [],
-    status: 'active',
-    pushSigning: false,
-    uplinkCreateTime: false,
-    tpsLimit: null,
-  });
+  const tenant = await newTestApp(store, { name: 'tenant' });
   const sig = await store.createSignature({ appId: tenant.id, name: 'Swiftlet', type: 'VERIFY_CODE_TYPE' });
   const signature = (await store.approveSignature(sig.id)) as SignatureRecord;
   const mk = async (content: string, attrs = {}) => {

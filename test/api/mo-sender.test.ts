@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../src/engine/logger.js';
 import { moSender, UplinkHandler } from '../../src/engine/uplink-handler.js';
 import type { AppRecord } from '../../src/store/records.js';
+import { newTestApp } from '../store/fixtures.js';
 import { type ApiFixture, setupApi } from './helpers.js';
 
 describe('MO sender normalisation', () => {
@@ -15,17 +16,7 @@ describe('MO sender normalisation', () => {
   let intl: AppRecord;
   before(async () => {
     f = await setupApi();
-    intl = await f.store.createApp({
-      name: 'global',
-      region: 'intl',
-      uplinkUrl: null,
-      batchReportUrl: null,
-      ipAllowList: [],
-      status: 'active',
-      pushSigning: false,
-      uplinkCreateTime: false,
-      tpsLimit: null,
-    });
+    intl = await newTestApp(f.store, { name: 'global', region: 'intl' });
   });
   after(() => f.cleanup());
 

@@ -5,31 +5,11 @@ import { silentLogger } from '../../src/engine/logger.js';
 import type { AppRecord, ConnectorRecord, NewMessage } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore, type TestStore } from '../store/engines.js';
-import { newApp, newMessage } from '../store/fixtures.js';
+import { newMessage, newTestApp } from '../store/fixtures.js';
+import { testEngineConfig, until } from './helpers/engine-harness.js';
 import { newConnector, type RecordingLink, recordingFactory } from './helpers/recording-link.js';
 
-const CONFIG: EngineConfig = {
-  engine: {
-    claimBatch: 50,
-    leaseMs: 30_000,
-    pollMs: 10,
-    receiptWindowMs: 72 * 3_600_000,
-    retryBaseMs: 10,
-    maxAttempts: 3,
-    sweepIntervalMs: 60_000,
-  },
-  frequency: { enabled: false, rules: [] },
-};
-
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 5_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const CONFIG = testEngineConfig();
 
 describe('Engine with a recording carrier link (real store)', () => {
   let t: TestStore;
@@ -42,7 +22,7 @@ describe('Engine with a recording carrier link (real store)', () => {
   beforeEach(async () => {
     t = await createTestStore();
     store = t.store;
-    app = await store.createApp(newApp());
+    app = await newTestApp(store);
     connector = await store.createConnector(newConnector());
     await store.createRoute({
       name: 'cn',

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { Engine, type EngineConfig } from '../../src/engine/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 import { silentLogger } from '../../src/engine/logger.js';
 import { CommandStatus } from '../../src/smpp/command-status.js';
 import type { Pdu } from '../../src/smpp/pdu-types.js';
@@ -15,32 +15,12 @@ import type { AppRecord, ConnectorRecord, NewMessage } from '../../src/store/rec
 import type { Store } from '../../src/store/store.js';
 import { WebhookWorker } from '../../src/webhooks/webhook-worker.js';
 import { createTestStore, type TestStore } from '../store/engines.js';
-import { newApp, newMessage } from '../store/fixtures.js';
+import { newMessage, newTestApp } from '../store/fixtures.js';
 import { type Receiver, startReceiver } from '../webhooks/helpers/receiver.js';
+import { testEngineConfig, until } from './helpers/engine-harness.js';
 import { newConnector } from './helpers/recording-link.js';
 
-const CONFIG: EngineConfig = {
-  engine: {
-    claimBatch: 50,
-    leaseMs: 30_000,
-    pollMs: 10,
-    receiptWindowMs: 3_600_000,
-    retryBaseMs: 10,
-    maxAttempts: 3,
-    sweepIntervalMs: 60_000,
-  },
-  frequency: { enabled: false, rules: [] },
-};
-
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 5_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const CONFIG = testEngineConfig(3_600_000);
 
 describe('delivery over SMPP to a real SMPP server', () => {
   let t: TestStore;
@@ -66,7 +46,7 @@ describe('delivery over SMPP to a real SMPP server', () => {
     };
     const port = await smsc.listen(0);
     rx = await startReceiver();
-    app = await store.createApp(newApp());
+    app = await newTestApp(store);
     connector = await store.createConnector(newConnector({ port, systemId: 'swiftlet', msgIdType: 'hex' }));
     await store.createRoute({
       name: 'all',

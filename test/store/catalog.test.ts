@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore, ENGINES, type TestStore } from './engines.js';
-import { newApp } from './fixtures.js';
+import { newTestApp } from './fixtures.js';
 
 async function rawSecretColumn(url: string, id: string): Promise<string> {
   if (url.startsWith('sqlite:')) {
@@ -37,9 +37,11 @@ for (const engine of ENGINES) {
     after(() => t.cleanup());
 
     it('creates, reads, patches, lists and deletes apps; the secret is encrypted at rest', async () => {
-      const app = await store.createApp(
-        newApp({ name: 'one', appSecret: 'S3cretS3cretS3cretS3cretS3cr', ipAllowList: ['10.0.0.0/8'] }),
-      );
+      const app = await newTestApp(store, {
+        name: 'one',
+        appSecret: 'S3cretS3cretS3cretS3cretS3cr',
+        ipAllowList: ['10.0.0.0/8'],
+      });
       assert.equal(app.appKey.length, 28);
       assert.equal(app.appSecret, 'S3cretS3cretS3cretS3cretS3cr');
       assert.equal(app.channelNumber, null);
@@ -62,8 +64,8 @@ for (const engine of ENGINES) {
       assert.equal(patched?.appSecret, app.appSecret);
       assert.equal(await store.updateApp('nope', { name: 'x' }), undefined);
 
-      const intl = await store.createApp(newApp({ name: 'intl', region: 'intl' }));
-      const intl2 = await store.createApp(newApp({ name: 'intl2', region: 'intl' }));
+      const intl = await newTestApp(store, { name: 'intl', region: 'intl' });
+      const intl2 = await newTestApp(store, { name: 'intl2', region: 'intl' });
       assert.match(intl.channelNumber ?? '', /^isms\d{8}$/);
       assert.notEqual(intl.channelNumber, intl2.channelNumber);
 
@@ -76,7 +78,7 @@ for (const engine of ENGINES) {
     });
 
     it('approving signatures allocates unique csms channel numbers once', async () => {
-      const app = await store.createApp(newApp());
+      const app = await newTestApp(store);
       const a = await store.createSignature({ appId: app.id, name: 'Alpha', type: 'NOTIFY_TYPE' });
       const b = await store.createSignature({ appId: app.id, name: 'Beta', type: 'NOTIFY_TYPE' });
       assert.equal(a.status, 'pending');
@@ -106,7 +108,7 @@ for (const engine of ENGINES) {
     });
 
     it('runs the template lifecycle: pending → rejected → edited → active ⇄ inactive', async () => {
-      const app = await store.createApp(newApp());
+      const app = await newTestApp(store);
       const tpl = await store.createTemplate({
         appId: app.id,
         signatureId: null,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore, ENGINES, type TestStore } from './engines.js';
-import { acceptAndClaim, newApp, newMessage } from './fixtures.js';
+import { acceptAndClaim, newMessage, newTestApp } from './fixtures.js';
 
 for (const engine of ENGINES) {
   describe(`coordination and outbox (${engine})`, () => {
@@ -40,7 +40,7 @@ for (const engine of ENGINES) {
     });
 
     it('claims, completes, retries and redelivers outbox rows', async () => {
-      const app = await store.createApp(newApp());
+      const app = await newTestApp(store);
       const msgs = [1, 2, 3].map(() => newMessage(app, { statusCallback: 'http://cb.example/x' }));
       const ids = await acceptAndClaim(store, msgs);
       await store.finalizeMessages(

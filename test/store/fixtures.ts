@@ -18,12 +18,21 @@ export function newApp(over: Partial<NewApp> = {}): NewApp {
   };
 }
 
+/** Creates an app from {@link newApp}: an active mainland app named `demo` unless `over` says otherwise. */
+export function newTestApp(store: Store, over: Partial<NewApp> = {}): Promise<AppRecord> {
+  return store.createApp(newApp(over));
+}
+
 let seq = 0;
-export function newMessage(app: AppRecord, over: Partial<NewMessage> = {}): NewMessage {
+/**
+ * A mainland notification for `app`, numbered from a module-wide counter. The id and content hash are
+ * made only when `over` gives none, so benchmarks that pass them build messages without that work.
+ */
+export function newMessage(app: Pick<AppRecord, 'id'>, over: Partial<NewMessage> = {}): NewMessage {
   seq++;
   const content = over.content ?? `【Demo】code ${seq}`;
   return {
-    smsMsgId: `${randomUUID()}_${seq}`,
+    smsMsgId: over.smsMsgId ?? `${randomUUID()}_${seq}`,
     appId: app.id,
     templateId: 'a'.repeat(32),
     templateType: 'NOTIFY_TYPE',
@@ -33,7 +42,7 @@ export function newMessage(app: AppRecord, over: Partial<NewMessage> = {}): NewM
     to: `+8613800${String(seq).padStart(6, '0')}`,
     countryId: 'CN',
     content,
-    contentHash: createHash('sha256').update(content).digest('hex'),
+    contentHash: over.contentHash ?? createHash('sha256').update(content).digest('hex'),
     encoding: 'UCS2',
     total: 1,
     statusCallback: null,

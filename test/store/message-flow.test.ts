@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AppRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore, ENGINES, type TestStore } from './engines.js';
-import { acceptAndClaim, newApp, newMessage } from './fixtures.js';
+import { acceptAndClaim, newMessage, newTestApp } from './fixtures.js';
 
 const CONN = 'conn-1';
 
@@ -16,8 +16,8 @@ for (const engine of ENGINES) {
     before(async () => {
       t = await createTestStore(engine);
       store = t.store;
-      app = await store.createApp(newApp());
-      batchApp = await store.createApp(newApp({ batchReportUrl: 'http://batch.example/r' }));
+      app = await newTestApp(store);
+      batchApp = await newTestApp(store, { batchReportUrl: 'http://batch.example/r' });
     });
     after(() => t.cleanup());
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openStore } from '../../src/store/open-store.js';
 import { createTestDatabase, ENGINES, TEST_SECRET_KEY } from './engines.js';
-import { newApp, newMessage } from './fixtures.js';
+import { newMessage, newTestApp } from './fixtures.js';
 
 for (const engine of ENGINES) {
   describe(`migrations (${engine})`, () => {
@@ -10,7 +10,7 @@ for (const engine of ENGINES) {
       const db = await createTestDatabase(engine);
       try {
         const s1 = await openStore({ url: db.url, secretKey: TEST_SECRET_KEY });
-        const app = await s1.createApp(newApp());
+        const app = await newTestApp(s1);
         await s1.migrate();
         assert.deepEqual(await s1.migrationStatus(), { applied: 1, known: 1 });
         await s1.close();
@@ -45,7 +45,7 @@ if (ENGINES.includes('postgres')) {
       const a = await openStore({ url: db.url, secretKey: TEST_SECRET_KEY });
       const b = await openStore({ url: db.url, secretKey: TEST_SECRET_KEY });
       try {
-        const app = await a.createApp(newApp());
+        const app = await newTestApp(a);
         const msgs = Array.from({ length: 300 }, () => newMessage(app));
         await a.acceptMessages(msgs);
         const seen = new Map<number, string>();

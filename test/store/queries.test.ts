@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AppRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore, ENGINES, type TestStore } from './engines.js';
-import { acceptAndClaim, newApp, newMessage } from './fixtures.js';
+import { acceptAndClaim, newMessage, newTestApp } from './fixtures.js';
 
 const DAY = 86_400_000;
 const D1 = Date.UTC(2025, 0, 10, 12);
@@ -18,8 +18,8 @@ for (const engine of ENGINES) {
     before(async () => {
       t = await createTestStore(engine);
       store = t.store;
-      a = await store.createApp(newApp({ name: 'a' }));
-      b = await store.createApp(newApp({ name: 'b' }));
+      a = await newTestApp(store, { name: 'a' });
+      b = await newTestApp(store, { name: 'b' });
       // a: 3 on D1 (one delivered, one failed, one sending), 1 on D2 (2 segments); b: 1 on D1.
       const msgs = [
         newMessage(a, { to: '+8613900000001', createdAt: D1, templateId: 't1'.padEnd(32, '0') }),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore, ENGINES, type TestStore } from './engines.js';
-import { newApp } from './fixtures.js';
+import { newTestApp } from './fixtures.js';
 
 for (const engine of ENGINES) {
   describe(`uplink and blocklist (${engine})`, () => {
@@ -15,12 +15,10 @@ for (const engine of ENGINES) {
     after(() => t.cleanup());
 
     it('resolves the longest channel prefix, stores the MO with its uplink push, and opt-out adds one block', async () => {
-      const app = await store.createApp(
-        newApp({ uplinkUrl: 'http://up.example/mo', uplinkCreateTime: true }),
-      );
+      const app = await newTestApp(store, { uplinkUrl: 'http://up.example/mo', uplinkCreateTime: true });
       const sig = await store.createSignature({ appId: app.id, name: 'Shop', type: 'PROMOTION_TYPE' });
       const ch = (await store.approveSignature(sig.id))?.channelNumber as string;
-      const intl = await store.createApp(newApp({ region: 'intl' }));
+      const intl = await newTestApp(store, { region: 'intl' });
 
       const m = await store.resolveChannel(`${ch}42`);
       assert.deepEqual(m, { appId: app.id, signatureId: sig.id, channelNumber: ch, extension: '42' });
@@ -80,7 +78,7 @@ for (const engine of ENGINES) {
     });
 
     it('adds, finds (global or app), lists and removes blocks', async () => {
-      const app = await store.createApp(newApp());
+      const app = await newTestApp(store);
       const g = await store.addBlock({
         appId: null,
         number: '+8613800000000',
@@ -95,7 +93,7 @@ for (const engine of ENGINES) {
         reason: 'manual',
         note: null,
       });
-      const other = await store.createApp(newApp());
+      const other = await newTestApp(store);
       assert.equal((await store.findBlocks(app.id, ['+8613800000000', '+8613800000001'])).length, 2);
       assert.equal((await store.findBlocks(other.id, ['+8613800000000', '+8613800000001'])).length, 1);
       assert.equal((await store.listBlocks({ appId: app.id }, { limit: 10 })).total, 1);

@@ -6,7 +6,7 @@ import type { AppRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { type WebhookOptions, WebhookWorker } from '../../src/webhooks/webhook-worker.js';
 import { createTestStore, type TestStore } from '../store/engines.js';
-import { newApp } from '../store/fixtures.js';
+import { newTestApp } from '../store/fixtures.js';
 import { makeReports } from './helpers/outbox-rows.js';
 import { type Receiver, startReceiver } from './helpers/receiver.js';
 
@@ -61,7 +61,7 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
   const outbox = async (app: AppRecord) => (await store.listOutbox({ appId: app.id }, { limit: 500 })).items;
 
   it('pushes a status report as the exact §6 form body and marks it delivered', async () => {
-    const app = await store.createApp(newApp());
+    const app = await newTestApp(store);
     const [m] = await makeReports(store, app, 1, {
       statusCallback: rx.url('/report'),
       extend: 'order-7',
@@ -87,8 +87,19 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
     assert.equal(attempts[0].error, null);
   });
 
+  it('claims again as soon as completed pushes free room (no poll wait at the in-flight cap)', async () => {
+    const app = await newTestApp(store);
+    await makeReports(store, app, 12, { statusCallback: rx.url('/cap') });
+    // At most 2 rows held and a poll interval far longer than the test: only the wake-up on
+    // completion can get all 12 through in time.
+    start({ maxInFlight: 2, claimBatch: 2, pollMs: 60_000 });
+    await rx.waitFor(12, 4_000);
+    await until(async () => (await outbox(app)).every((o) => o.state === 'delivered'), 4_000);
+    assert.equal(worker?.status().inFlight, 0);
+  });
+
   it('treats 4xx (except 408/429) as delivered: the response is not processed', async () => {
-    const app = await store.createApp(newApp());
+    const app = await newTestApp(store);
     await makeReports(store, app, 1, { statusCallback: rx.url() });
     rx.respond = () => 404;
     start();
@@ -97,7 +108,7 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
   });
 
   it('groups batch reports per app and address, at most 50 per push (120 → 50, 50, 20)', async () => {
-    const app = await store.createApp(newApp({ batchReportUrl: rx.url('/batch') }));
+    const app = await newTestApp(store, { batchReportUrl: rx.url('/batch') });
     const msgs = await makeReports(store, app, 120, { statusCallback: null });
     start({ claimBatch: 500 });
     const got = await rx.waitFor(3);
@@ -129,7 +140,7 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
   });
 
   it('pushes an uplink (MO) as the §8 form body', async () => {
-    const app = await store.createApp(newApp({ uplinkUrl: rx.url('/mo') }));
+    const app = await newTestApp(store, { uplinkUrl: rx.url('/mo') });
     const sig = await store.createSignature({ appId: app.id, name: 'Shop', type: 'NOTIFY_TYPE' });
     const ch = (await store.approveSignature(sig.id))?.channelNumber as string;
     const mo = await store.insertMo({
@@ -148,7 +159,7 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
   });
 
   it('signs pushes with the app key pair when pushSigning is on (verified with verifyAkSk)', async () => {
-    const app = await store.createApp(newApp({ pushSigning: true }));
+    const app = await newTestApp(store, { pushSigning: true });
     await makeReports(store, app, 1, { statusCallback: rx.url('/signed?x=1') });
     start();
     const [got] = await rx.waitFor(1);
@@ -172,7 +183,7 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
   });
 
   it('retries a 500 with back-off, then delivers; every attempt is recorded', async () => {
-    const app = await store.createApp(newApp());
+    const app = await newTestApp(store);
     const [m] = await makeReports(store, app, 1, { statusCallback: rx.url() });
     rx.respond = (_r, i) => (i < 2 ? 500 : 200);
     start();
@@ -191,7 +202,7 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
   });
 
   it('retries connection errors and timeouts (recorded with the error)', async () => {
-    const app = await store.createApp(newApp());
+    const app = await newTestApp(store);
     await makeReports(store, app, 1, { statusCallback: rx.url() });
     rx.respond = (_r, i) => (i === 0 ? 'hang' : 200);
     start({ timeoutMs: 150 });
@@ -201,7 +212,7 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
   });
 
   it('gives up (dead) once the push is older than maxAge (injected clock)', async () => {
-    const app = await store.createApp(newApp());
+    const app = await newTestApp(store);
     await makeReports(store, app, 1, { statusCallback: rx.url() });
     rx.respond = () => 503;
     const later = Date.now() + OPTS.maxAgeMs + 1_000;
@@ -214,7 +225,7 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
   });
 
   it('refuses a loopback destination when loopback is not allowed: dead at once, nothing sent', async () => {
-    const app = await store.createApp(newApp());
+    const app = await newTestApp(store);
     await makeReports(store, app, 1, { statusCallback: rx.url() });
     start({ allowLoopback: false });
     await until(async () => (await outbox(app))[0].state === 'dead');
@@ -224,7 +235,7 @@ describe('WebhookWorker (real store, real HTTP receivers)', () => {
   });
 
   it('refuses a cloud-metadata destination even with private and loopback allowed', async () => {
-    const app = await store.createApp(newApp());
+    const app = await newTestApp(store);
     await makeReports(store, app, 1, { statusCallback: 'http://169.254.169.254/latest/meta-data' });
     start({ allowPrivate: true });
     await until(async () => (await outbox(app))[0].state === 'dead');

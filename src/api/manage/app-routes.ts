@@ -10,29 +10,25 @@ import { appView } from './views.js';
 const IpList = Type.Union([Type.Array(Type.String()), Type.String()]);
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
+/** Settings an application may be created with and later patched; name and region are handled apart. */
+const settingsFields = {
+  uplinkUrl: Type.Optional(Nullable(Type.String())),
+  batchReportUrl: Type.Optional(Nullable(Type.String())),
+  ipAllowList: Type.Optional(IpList),
+  pushSigning: Type.Optional(Type.Boolean()),
+  uplinkCreateTime: Type.Optional(Type.Boolean()),
+  tpsLimit: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+};
 const CreateBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 64 }),
     region: Type.Optional(Type.Union([Type.Literal('cn'), Type.Literal('intl')])),
-    uplinkUrl: Type.Optional(Nullable(Type.String())),
-    batchReportUrl: Type.Optional(Nullable(Type.String())),
-    ipAllowList: Type.Optional(IpList),
-    pushSigning: Type.Optional(Type.Boolean()),
-    uplinkCreateTime: Type.Optional(Type.Boolean()),
-    tpsLimit: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    ...settingsFields,
   },
   { additionalProperties: false },
 );
 const PatchBody = Type.Object(
-  {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    uplinkUrl: Type.Optional(Nullable(Type.String())),
-    batchReportUrl: Type.Optional(Nullable(Type.String())),
-    ipAllowList: Type.Optional(IpList),
-    pushSigning: Type.Optional(Type.Boolean()),
-    uplinkCreateTime: Type.Optional(Type.Boolean()),
-    tpsLimit: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-  },
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), ...settingsFields },
   { additionalProperties: false },
 );
 const AppParams = Type.Object({ app: Type.String({ description: 'Application id or app key' }) });

@@ -6,6 +6,7 @@ import type { SignatureRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import { HttpError, invalid, notFound } from './http-error.js';
 import { appIdFilter, findAppOrThrow, listBody, type ManageDeps, PageQuery, pageOf } from './manage-deps.js';
+import { deleteRoute, IdParams, idOf, type ReviewedKind, rejectRoute, showRoute } from './review-routes.js';
 import { signatureView } from './views.js';
 
 export const TemplateTypeSchema = Type.Union(TEMPLATE_TYPES.map((t) => Type.Literal(t)));
@@ -14,7 +15,6 @@ const ReviewStatus = Type.Union([
   Type.Literal('approved'),
   Type.Literal('rejected'),
 ]);
-const IdParams = Type.Object({ id: Type.String() });
 
 export async function findSignatureOrThrow(store: Store, id: string): Promise<SignatureRecord> {
   const sig = await store.getSignature(id);
@@ -30,6 +30,15 @@ function checkName(name: string): void {
 export async function signatureRoutes(app: FastifyInstance, deps: ManageDeps): Promise<void> {
   const { store, config } = deps;
   const tags = ['signatures'];
+  const kind: ReviewedKind<SignatureRecord> = {
+    path: '/signatures',
+    noun: 'signature',
+    tags,
+    find: (id) => findSignatureOrThrow(store, id),
+    remove: (id) => store.deleteSignature(id),
+    reject: (id, reason) => store.rejectSignature(id, reason),
+    view: signatureView,
+  };
 
   app.post(
     '/signatures',
@@ -84,11 +93,7 @@ export async function signatureRoutes(app: FastifyInstance, deps: ManageDeps): P
     },
   );
 
-  app.get(
-    '/signatures/:id',
-    { schema: { tags, summary: 'Show a signature', params: IdParams } },
-    async (req) => signatureView(await findSignatureOrThrow(store, (req.params as { id: string }).id)),
-  );
+  showRoute(app, kind);
 
   app.patch(
     '/signatures/:id',
@@ -104,7 +109,7 @@ export async function signatureRoutes(app: FastifyInstance, deps: ManageDeps): P
       },
     },
     async (req) => {
-      const sig = await findSignatureOrThrow(store, (req.params as { id: string }).id);
+      const sig = await findSignatureOrThrow(store, idOf(req));
       const b = req.body as { name?: string; type?: SignatureRecord['type'] };
       if (sig.status !== 'rejected')
         throw new HttpError('INVALID_STATE', 'only a rejected signature can be edited');
@@ -115,40 +120,16 @@ export async function signatureRoutes(app: FastifyInstance, deps: ManageDeps): P
     },
   );
 
-  app.delete(
-    '/signatures/:id',
-    { schema: { tags, summary: 'Delete a signature', params: IdParams } },
-    async (req, res) => {
-      const sig = await findSignatureOrThrow(store, (req.params as { id: string }).id);
-      await store.deleteSignature(sig.id);
-      return res.code(204).send();
-    },
-  );
+  deleteRoute(app, kind);
 
   app.post(
     '/signatures/:id/approve',
     { schema: { tags, summary: 'Approve (idempotent); allocates the channel number', params: IdParams } },
     async (req) => {
-      const sig = await findSignatureOrThrow(store, (req.params as { id: string }).id);
+      const sig = await findSignatureOrThrow(store, idOf(req));
       return signatureView((await store.approveSignature(sig.id)) ?? sig);
     },
   );
 
-  app.post(
-    '/signatures/:id/reject',
-    {
-      schema: {
-        tags,
-        summary: 'Reject with a reason',
-        params: IdParams,
-        body: Type.Object({ reason: Type.String({ minLength: 1 }) }),
-      },
-    },
-    async (req) => {
-      const sig = await findSignatureOrThrow(store, (req.params as { id: string }).id);
-      return signatureView(
-        (await store.rejectSignature(sig.id, (req.body as { reason: string }).reason)) ?? sig,
-      );
-    },
-  );
+  rejectRoute(app, kind);
 }

@@ -17,13 +17,13 @@ import type { TemplateRecord, TemplateStatus } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import { HttpError, invalid, notFound } from './http-error.js';
 import { appIdFilter, findAppOrThrow, listBody, type ManageDeps, PageQuery, pageOf } from './manage-deps.js';
+import { deleteRoute, IdParams, idOf, type ReviewedKind, rejectRoute, showRoute } from './review-routes.js';
 import { findSignatureOrThrow, TemplateTypeSchema } from './signature-routes.js';
 import { templateView } from './views.js';
 
 const Attribute = Type.Union(['PHONE', 'CHARDIGIT', 'DATETIME', 'MONEY', 'TEXT'].map((a) => Type.Literal(a)));
 const Attributes = Type.Record(Type.String({ pattern: '^[0-9]{1,2}$' }), Attribute);
 const StatusSchema = Type.Union(['pending', 'active', 'inactive', 'rejected'].map((s) => Type.Literal(s)));
-const IdParams = Type.Object({ id: Type.String() });
 
 async function findTemplateOrThrow(store: Store, id: string): Promise<TemplateRecord> {
   const t = await store.getTemplate(id);
@@ -49,6 +49,15 @@ function variablesOrThrow(
 export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Promise<void> {
   const { store, config } = deps;
   const tags = ['templates'];
+  const kind: ReviewedKind<TemplateRecord> = {
+    path: '/templates',
+    noun: 'template',
+    tags,
+    find: (id) => findTemplateOrThrow(store, id),
+    remove: (id) => store.deleteTemplate(id),
+    reject: (id, reason) => store.setTemplateStatus(id, 'rejected', reason),
+    view: templateView,
+  };
 
   app.post(
     '/templates',
@@ -148,9 +157,7 @@ export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Pr
     },
   );
 
-  app.get('/templates/:id', { schema: { tags, summary: 'Show a template', params: IdParams } }, async (req) =>
-    templateView(await findTemplateOrThrow(store, (req.params as { id: string }).id)),
-  );
+  showRoute(app, kind);
 
   app.patch(
     '/templates/:id',
@@ -171,7 +178,7 @@ export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Pr
       },
     },
     async (req) => {
-      const tpl = await findTemplateOrThrow(store, (req.params as { id: string }).id);
+      const tpl = await findTemplateOrThrow(store, idOf(req));
       if (tpl.status !== 'rejected')
         throw new HttpError('INVALID_STATE', 'only a rejected template can be edited');
       const b = req.body as {
@@ -193,15 +200,7 @@ export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Pr
     },
   );
 
-  app.delete(
-    '/templates/:id',
-    { schema: { tags, summary: 'Delete a template', params: IdParams } },
-    async (req, res) => {
-      const tpl = await findTemplateOrThrow(store, (req.params as { id: string }).id);
-      await store.deleteTemplate(tpl.id);
-      return res.code(204).send();
-    },
-  );
+  deleteRoute(app, kind);
 
   /** Status transitions: [action, allowed from-states, target, idempotent states]. */
   const transitions: Array<[string, TemplateStatus[], TemplateStatus, TemplateStatus[]]> = [
@@ -214,7 +213,7 @@ export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Pr
       `/templates/:id/${action}`,
       { schema: { tags, summary: `${action} a template`, params: IdParams } },
       async (req) => {
-        const tpl = await findTemplateOrThrow(store, (req.params as { id: string }).id);
+        const tpl = await findTemplateOrThrow(store, idOf(req));
         if (idempotent.includes(tpl.status)) return templateView(tpl);
         if (!from.includes(tpl.status))
           throw new HttpError('INVALID_STATE', `cannot ${action} a ${tpl.status} template`);
@@ -223,23 +222,7 @@ export async function templateRoutes(app: FastifyInstance, deps: ManageDeps): Pr
     );
   }
 
-  app.post(
-    '/templates/:id/reject',
-    {
-      schema: {
-        tags,
-        summary: 'Reject with a reason',
-        params: IdParams,
-        body: Type.Object({ reason: Type.String({ minLength: 1 }) }),
-      },
-    },
-    async (req) => {
-      const tpl = await findTemplateOrThrow(store, (req.params as { id: string }).id);
-      return templateView(
-        (await store.setTemplateStatus(tpl.id, 'rejected', (req.body as { reason: string }).reason)) ?? tpl,
-      );
-    },
-  );
+  rejectRoute(app, kind);
 
   app.post(
     '/templates/preview',

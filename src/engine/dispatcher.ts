@@ -68,6 +68,17 @@ const MAX_RETRY_STEP_MS = 5 * 60_000;
 /** Results gathered within this many ms (or this many rows) go to the store in one call each. */
 const FLUSH_DELAY_MS = 5;
 const FLUSH_ROWS = 200;
+/**
+ * Submits started per turn of the loop at most. With wide windows (200 on the embedded simulator)
+ * a burst of results frees a whole window at once; encoding and writing that many PDUs (and, with
+ * the embedded simulator, answering them) in one synchronous stretch held API requests back.
+ * The rest go on the next turn, right after pending I/O.
+ */
+const DISPATCH_CHUNK = 64;
+/** Floor (and growth step) of the per-turn budget while the loop lags. */
+const MIN_DISPATCH_CHUNK = 8;
+/** A tick starting later than this after it was due means the loop is congested. */
+const LAG_TARGET_MS = 8;
 
 /**
  * The send loop: claim → intercept → route → throttle → submit → record.
@@ -104,6 +115,8 @@ export class Dispatcher {
   #ticking: Promise<void> | null = null;
   #running = false;
   #wake = false;
+  /** Submits this turn may start (see #pace). */
+  #budget = DISPATCH_CHUNK;
   readonly #counters: DispatchCounters = {
     submitted: 0,
     rejected: 0,
@@ -173,8 +186,10 @@ export class Dispatcher {
 
   #schedule(delayMs: number): void {
     if (!this.#running || this.#timer) return;
+    const due = performance.now() + delayMs;
     this.#timer = setTimeout(() => {
       this.#timer = null;
+      this.#pace(performance.now() - due);
       this.#ticking = this.#tick().finally(() => {
         this.#ticking = null;
         if (this.#wake) {
@@ -183,6 +198,18 @@ export class Dispatcher {
         }
       });
     }, delayMs);
+  }
+
+  /**
+   * Adapts the submits per turn to how late this turn came (event-loop lag): halve while the loop
+   * is later than LAG_TARGET_MS, grow back by steps when it is not. The engine shares the event
+   * loop with the HTTP API; with wide windows it could otherwise take most of every turn while a
+   * queue drains and hold API requests back. On an idle API the lag stays low and the engine runs
+   * at full budget.
+   */
+  #pace(lagMs: number): void {
+    if (lagMs > LAG_TARGET_MS) this.#budget = Math.max(MIN_DISPATCH_CHUNK, Math.floor(this.#budget / 2));
+    else this.#budget = Math.min(DISPATCH_CHUNK, this.#budget + MIN_DISPATCH_CHUNK);
   }
 
   /** A window slot freed or a result arrived: run the loop again soon. */
@@ -196,7 +223,10 @@ export class Dispatcher {
     try {
       const now = this.#clock();
       const room = this.#o.maxHeld - this.#held.length - this.#inFlightHeld.size;
-      if (room > 0) {
+      // Every submit result frees one slot and runs the loop: claiming that one message would
+      // cost a store transaction per message. Wait for a quarter of maxHeld (at most a batch)
+      // instead; what is already held keeps the windows busy meanwhile.
+      if (room >= this.#minClaim()) {
         const limit = Math.min(this.#o.claimBatch, room);
         const claimed = await this.#store.claimMessages(this.#nodeId, limit, this.#o.leaseMs, now);
         busy = claimed.length === limit;
@@ -208,6 +238,11 @@ export class Dispatcher {
       this.#log.error({ err }, 'dispatcher: tick failed');
     }
     this.#schedule(busy ? 0 : this.#o.pollMs);
+  }
+
+  /** Smallest claim worth a store call: a quarter of maxHeld, at most claimBatch, at least 1. */
+  #minClaim(): number {
+    return Math.max(1, Math.min(this.#o.claimBatch, Math.floor(this.#o.maxHeld / 4)));
   }
 
   async #admit(claimed: ClaimedMessage[], now: number): Promise<void> {
@@ -244,7 +279,12 @@ export class Dispatcher {
     if (this.#held.length === 0) return false;
     const assigned = new Map<string, Held[]>();
     const keep: Held[] = [];
+    let budget = this.#budget;
     for (const h of this.#held) {
+      if (budget === 0) {
+        keep.push(h);
+        continue;
+      }
       let chosen: string | null = null;
       let anyReady = false;
       for (const id of h.candidates) {
@@ -258,6 +298,7 @@ export class Dispatcher {
         }
       }
       if (chosen) {
+        budget--;
         const list = assigned.get(chosen) ?? [];
         list.push(h);
         assigned.set(chosen, list);

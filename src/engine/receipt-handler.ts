@@ -43,6 +43,8 @@ export class ReceiptHandler {
   #waiting: Waiting[] = [];
   #timer: NodeJS.Timeout | null = null;
   #chain: Promise<void> = Promise.resolve();
+  /** A drain loop is running (it picks up receipts that arrive while it works). */
+  #draining = false;
   #applied = 0;
 
   constructor(deps: { store: Store; log: Logger; clock?: () => number; options?: ReceiptHandlerOptions }) {
@@ -94,23 +96,36 @@ export class ReceiptHandler {
   #flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    const group = this.#waiting;
-    if (group.length === 0) return;
-    this.#waiting = [];
+    if (this.#waiting.length === 0 || this.#draining) return;
+    this.#draining = true;
     // One transaction at a time, in arrival order: a later receipt for the same part (ACCEPTD
-    // then DELIVRD) must not overtake an earlier one.
-    this.#chain = this.#chain.then(async () => {
-      // Let pending I/O (HTTP requests, SMPP frames) run between two receipt transactions.
-      await new Promise<void>((r) => setImmediate(r));
-      try {
-        await this.#store.applyReceipts(group.map((w) => w.input));
-        this.#applied += group.length;
-        for (const w of group) w.resolve();
-      } catch (err) {
-        this.#log.error({ err, receipts: group.length }, 'applying receipts failed; the SMSC will redeliver');
-        for (const w of group) w.reject(err);
+    // then DELIVRD) must not overtake an earlier one. Groups are taken when the previous
+    // transaction is done, not when the window closed: under load everything that arrived
+    // meanwhile (up to maxGroup) goes in the next one, so transactions grow instead of queueing.
+    this.#chain = this.#chain.then(() => this.#drainLoop());
+  }
+
+  async #drainLoop(): Promise<void> {
+    try {
+      while (this.#waiting.length > 0) {
+        // Let pending I/O (HTTP requests, SMPP frames) run between two receipt transactions.
+        await new Promise<void>((r) => setImmediate(r));
+        const group = this.#waiting.splice(0, this.#maxGroup);
+        try {
+          await this.#store.applyReceipts(group.map((w) => w.input));
+          this.#applied += group.length;
+          for (const w of group) w.resolve();
+        } catch (err) {
+          this.#log.error(
+            { err, receipts: group.length },
+            'applying receipts failed; the SMSC will redeliver',
+          );
+          for (const w of group) w.reject(err);
+        }
       }
-    });
+    } finally {
+      this.#draining = false;
+    }
   }
 }
 

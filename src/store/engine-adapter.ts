@@ -5,9 +5,17 @@
  */
 import type { Kysely } from 'kysely';
 import type { MigrationFlavor } from './migrations/migration-flavor.js';
-import type { NewMessage } from './records.js';
+import type { NewMessage, OutboxRecord } from './records.js';
 import type { Database } from './schema.js';
-import type { ReceiptInput, ReceiptResult, StoreCapabilities, SubmitOutcome } from './store.js';
+import type {
+  ClaimedMessage,
+  FinalOutcome,
+  ReceiptInput,
+  ReceiptResult,
+  Store,
+  StoreCapabilities,
+  SubmitOutcome,
+} from './store.js';
 
 export interface EngineCapabilities extends StoreCapabilities {
   /** `SELECT … FOR UPDATE` locks rows until commit (PostgreSQL). SQLite has one writer, so no. */
@@ -30,6 +38,16 @@ export interface EngineAdapter {
    */
   recordSubmits?(outcomes: SubmitOutcome[]): Promise<void>;
   applyReceipts?(receipts: ReceiptInput[]): Promise<ReceiptResult>;
+  /**
+   * Optional set-based fast paths of the other hot writes and claims (same semantics as the
+   * portable versions; PostgreSQL implements them to avoid one round trip per row). Absent → the
+   * Kysely versions run.
+   */
+  claimMessages?(owner: string, limit: number, leaseMs: number, now: number): Promise<ClaimedMessage[]>;
+  finalizeMessages?(outcomes: FinalOutcome[]): Promise<void>;
+  expireParts?(submittedBefore: number, now: number, limit: number): Promise<number>;
+  claimOutbox?(owner: string, limit: number, leaseMs: number, now: number): Promise<OutboxRecord[]>;
+  completeOutbox?(results: Parameters<Store['completeOutbox']>[0]): Promise<void>;
   /** Runs `fn` holding a lock no other process can hold at the same time (migrations). */
   withMigrationLock<T>(fn: () => Promise<T>): Promise<T>;
   /** True when `err` is a unique-constraint violation. */

@@ -117,7 +117,10 @@ export class KyselyStore implements Store {
   /** Group-committed: resolves after the transaction holding these rows (and their neighbours') commits. */
   acceptMessages: Store['acceptMessages'] = (m) =>
     this.#closed ? Promise.reject(new Error('store is closed')) : this.#accept.submit(m);
-  claimMessages: Store['claimMessages'] = (o, l, ms, now) => claims.claimMessages(this.#ctx, o, l, ms, now);
+  claimMessages: Store['claimMessages'] = (o, l, ms, now) =>
+    this.#ctx.adapter.claimMessages
+      ? this.#ctx.adapter.claimMessages(o, l, ms, now)
+      : claims.claimMessages(this.#ctx, o, l, ms, now);
   renewMessageLeases: Store['renewMessageLeases'] = (o, ids, ms, now) =>
     claims.renewMessageLeases(this.#ctx, o, ids, ms, now);
   recordSubmits: Store['recordSubmits'] = (o) =>
@@ -127,7 +130,10 @@ export class KyselyStore implements Store {
         ? this.#ctx.adapter.recordSubmits(o)
         : outcomes.recordSubmits(this.#ctx, o);
   requeueMessages: Store['requeueMessages'] = (i) => claims.requeueMessages(this.#ctx, i);
-  finalizeMessages: Store['finalizeMessages'] = (o) => outcomes.finalizeMessages(this.#ctx, o);
+  finalizeMessages: Store['finalizeMessages'] = (o) =>
+    this.#ctx.adapter.finalizeMessages
+      ? this.#ctx.adapter.finalizeMessages(o)
+      : outcomes.finalizeMessages(this.#ctx, o);
   appendEvents: Store['appendEvents'] = (e) => outcomes.appendEvents(this.#ctx, e);
   applyReceipts: Store['applyReceipts'] = (r) =>
     r.length === 0
@@ -135,7 +141,10 @@ export class KyselyStore implements Store {
       : this.#ctx.adapter.applyReceipts
         ? this.#ctx.adapter.applyReceipts(r)
         : this.#ctx.db.transaction().execute((trx) => applyReceiptsTx(trx, r, true));
-  expireParts: Store['expireParts'] = (b, now, l) => outcomes.expireParts(this.#ctx, b, now, l);
+  expireParts: Store['expireParts'] = (b, now, l) =>
+    this.#ctx.adapter.expireParts
+      ? this.#ctx.adapter.expireParts(b, now, l)
+      : outcomes.expireParts(this.#ctx, b, now, l);
   queueDepth: Store['queueDepth'] = () => claims.queueDepth(this.#ctx);
 
   // send details and statistics
@@ -146,8 +155,12 @@ export class KyselyStore implements Store {
   failureBreakdown: Store['failureBreakdown'] = (f) => queries.failureBreakdown(this.#ctx, f);
 
   // outbox
-  claimOutbox: Store['claimOutbox'] = (o, l, ms, now) => outbox.claimOutbox(this.#ctx, o, l, ms, now);
-  completeOutbox: Store['completeOutbox'] = (r) => outbox.completeOutbox(this.#ctx, r);
+  claimOutbox: Store['claimOutbox'] = (o, l, ms, now) =>
+    this.#ctx.adapter.claimOutbox
+      ? this.#ctx.adapter.claimOutbox(o, l, ms, now)
+      : outbox.claimOutbox(this.#ctx, o, l, ms, now);
+  completeOutbox: Store['completeOutbox'] = (r) =>
+    this.#ctx.adapter.completeOutbox ? this.#ctx.adapter.completeOutbox(r) : outbox.completeOutbox(this.#ctx, r);
   redeliverOutbox: Store['redeliverOutbox'] = (id, now) => outbox.redeliverOutbox(this.#ctx, id, now);
   listOutbox: Store['listOutbox'] = (f, p) => outbox.listOutbox(this.#ctx, f, p);
   outboxBacklog: Store['outboxBacklog'] = () => outbox.outboxBacklog(this.#ctx);

@@ -6,11 +6,16 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { EngineAdapter, EngineCapabilities } from '../engine-adapter.js';
 import type { MigrationFlavor } from '../migrations/migration-flavor.js';
-import type { NewMessage } from '../records.js';
+import type { NewMessage, OutboxRecord } from '../records.js';
 import type { Database } from '../schema.js';
-import type { SubmitOutcome } from '../store.js';
+import type { ClaimedMessage, FinalOutcome, ReceiptInput, ReceiptResult, SubmitOutcome } from '../store.js';
 import { writeAcceptedPg } from './postgres-accept.js';
+import { claimMessagesPg } from './postgres-claims.js';
+import { expirePartsPg } from './postgres-expire.js';
+import { finalizeMessagesPg } from './postgres-finalize.js';
+import { claimOutboxPg, completeOutboxPg, type OutboxResult } from './postgres-outbox.js';
 import { recordSubmitsPg } from './postgres-outcomes.js';
+import { applyReceiptsPg } from './postgres-receipts.js';
 import { createPool, withDefaultUser } from './postgres-pool.js';
 
 export interface PostgresAdapterOptions {
@@ -50,6 +55,36 @@ export class PostgresAdapter implements EngineAdapter {
   /** Set-based `recordSubmits` (postgres-outcomes.ts): a few statements per batch, not per row. */
   recordSubmits(outcomes: SubmitOutcome[]): Promise<void> {
     return recordSubmitsPg(this.db, outcomes);
+  }
+
+  /** Set-based `applyReceipts` (postgres-receipts.ts): at most 7 statements per batch. */
+  applyReceipts(receipts: ReceiptInput[]): Promise<ReceiptResult> {
+    return applyReceiptsPg(this.db, receipts);
+  }
+
+  /** One-statement claim (postgres-claims.ts), then two reads in parallel. */
+  claimMessages(owner: string, limit: number, leaseMs: number, now: number): Promise<ClaimedMessage[]> {
+    return claimMessagesPg(this.db, owner, limit, leaseMs, now);
+  }
+
+  /** Set-based `finalizeMessages` (postgres-finalize.ts). */
+  finalizeMessages(outcomes: FinalOutcome[]): Promise<void> {
+    return finalizeMessagesPg(this.db, outcomes);
+  }
+
+  /** Set-based `expireParts` (postgres-expire.ts). */
+  expireParts(submittedBefore: number, now: number, limit: number): Promise<number> {
+    return expirePartsPg(this.db, submittedBefore, now, limit);
+  }
+
+  /** One-statement outbox claim (postgres-outbox.ts). */
+  claimOutbox(owner: string, limit: number, leaseMs: number, now: number): Promise<OutboxRecord[]> {
+    return claimOutboxPg(this.db, owner, limit, leaseMs, now);
+  }
+
+  /** One-statement outbox completion (postgres-outbox.ts). */
+  completeOutbox(results: OutboxResult[]): Promise<void> {
+    return completeOutboxPg(this.db, results);
   }
 
   /**

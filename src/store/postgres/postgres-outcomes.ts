@@ -1,7 +1,8 @@
 /**
  * PostgreSQL fast path of `Store.recordSubmits`: the same writes as the portable version
  * (message-outcomes.ts) but set-based — one `UPDATE … FROM unnest(…)` for the parts, one for the
- * messages, one `DELETE` for the queue rows, one lookup of early receipts — instead of several
+ * messages, one `DELETE` for the queue rows, one `INSERT` of events, then (after the commit) one
+ * probe for receipts that arrived first (postgres-pending.ts) — instead of several
  * statements per message. Over a network connection the per-row version spends most of its time
  * in round trips while holding row locks; on a cluster that slows every node's flush until claim
  * leases run out and messages are claimed (and submitted) a second time.
@@ -11,11 +12,11 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { FINAL_STATES } from '../../domain/message-state.js';
-import { type BatchUrlCache, insertEvents } from '../message-writes.js';
-import { applyReceiptsTx } from '../receipt-apply.js';
 import type { MessageEvent } from '../records.js';
 import type { Database } from '../schema.js';
-import type { ReceiptInput, SubmitOutcome } from '../store.js';
+import type { SubmitOutcome } from '../store.js';
+import { drainPendingPg } from './postgres-pending.js';
+import { insertEventsPg } from './postgres-rows.js';
 
 const FINAL = [...FINAL_STATES];
 
@@ -69,41 +70,10 @@ export async function recordSubmitsPg(db: Kysely<Database>, outcomes: SubmitOutc
         FROM unnest(${msgId}::bigint[], ${msgConn}::text[], ${msgAt}::bigint[]) AS v(id, conn, at)
        WHERE m.id = v.id AND m.state <> ALL(${FINAL}::text[])`.execute(trx);
     await sql`DELETE FROM queue WHERE message_id = ANY(${msgId}::bigint[])`.execute(trx);
-    await insertEvents(trx, events);
-
-    // Receipts that beat their submit_sm_resp: match them now, as applyReceipts would have.
-    if (partCid.length === 0) return;
-    const early = await sql<{
-      id: number;
-      connector_id: string;
-      carrier_msg_id: string;
-      stat: string;
-      err: string | null;
-      received_at: string | number;
-      raw: string;
-    }>`
-      SELECT r.* FROM pending_receipts AS r
-        JOIN unnest(${partConn}::text[], ${partCid}::text[]) AS v(conn, cid)
-          ON r.connector_id = v.conn AND r.carrier_msg_id = v.cid
-       ORDER BY r.id`.execute(trx);
-    if (early.rows.length === 0) return;
-    const receipts: ReceiptInput[] = early.rows.map((e) => ({
-      connectorId: e.connector_id,
-      carrierMsgId: e.carrier_msg_id,
-      stat: e.stat,
-      err: e.err,
-      receivedAt: Number(e.received_at),
-      raw: e.raw,
-    }));
-    const cache: BatchUrlCache = new Map();
-    await applyReceiptsTx(trx, receipts, false, cache);
-    await trx
-      .deleteFrom('pending_receipts')
-      .where(
-        'id',
-        'in',
-        early.rows.map((e) => e.id),
-      )
-      .execute();
+    await insertEventsPg(trx, events);
   });
+
+  // Receipts that beat their submit_sm_resp: matched after the commit (postgres-pending.ts explains
+  // why not inside the transaction).
+  await drainPendingPg(db, partConn, partCid);
 }

@@ -8,10 +8,12 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { EngineAdapter, EngineCapabilities } from '../engine-adapter.js';
 import type { MigrationFlavor } from '../migrations/migration-flavor.js';
-import type { NewMessage } from '../records.js';
+import type { NewMessage, OutboxRecord } from '../records.js';
 import type { Database as Schema } from '../schema.js';
-import type { ReceiptInput, ReceiptResult, SubmitOutcome } from '../store.js';
+import type { ClaimedMessage, ReceiptInput, ReceiptResult, SubmitOutcome } from '../store.js';
 import { type AcceptWriter, createAcceptWriter } from './sqlite-accept.js';
+import { createMessageClaimer, type MessageClaimer } from './sqlite-claims.js';
+import { createOutboxWriter, type OutboxCompletion, type OutboxWriter } from './sqlite-outbox.js';
 import { createOutcomeWriter, type OutcomeWriter } from './sqlite-outcomes.js';
 import { applyPragmas, type SqliteSync, syncFromEnv } from './sqlite-pragmas.js';
 import { cachedStatements } from './statement-cache.js';
@@ -30,6 +32,11 @@ const CAPABILITIES: EngineCapabilities = Object.freeze({
   supportsRowLocks: false,
 });
 
+/** Submit outcomes written per transaction (≈ 5 rows each, a few ms). */
+const SUBMIT_CHUNK = 200;
+/** Push outcomes written per transaction (≈ 2 rows each, well under a millisecond). */
+const COMPLETE_CHUNK = 250;
+
 export class SqliteAdapter implements EngineAdapter {
   readonly kind = 'sqlite' as const;
   readonly capabilities = CAPABILITIES;
@@ -42,6 +49,8 @@ export class SqliteAdapter implements EngineAdapter {
   readonly #path: string;
   readonly #sync: SqliteSync;
   #outcomeWriter: OutcomeWriter | null = null;
+  #claimer: MessageClaimer | null = null;
+  #outbox: OutboxWriter | null = null;
 
   constructor(opts: SqliteAdapterOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
@@ -71,12 +80,21 @@ export class SqliteAdapter implements EngineAdapter {
     });
   }
 
-  /** Prepared-statement `recordSubmits` (see sqlite-outcomes.ts), holding Kysely's connection. */
+  /**
+   * Prepared-statement `recordSubmits` (see sqlite-outcomes.ts), holding Kysely's connection.
+   * Written SUBMIT_CHUNK messages a transaction with a turn of the event loop between (the
+   * dispatcher may hand over several hundred at once under load): each message's outcome is
+   * still atomic, and if a later chunk fails its messages keep their lease and are claimed again.
+   */
   async recordSubmits(outcomes: SubmitOutcome[]): Promise<void> {
-    await this.db.connection().execute(async () => {
-      this.#outcomeWriter ??= createOutcomeWriter(this.#raw);
-      this.#outcomeWriter.recordSubmits(outcomes);
-    });
+    for (let i = 0; i < outcomes.length; i += SUBMIT_CHUNK) {
+      if (i > 0) await new Promise<void>((r) => setImmediate(r));
+      const chunk = outcomes.length <= SUBMIT_CHUNK ? outcomes : outcomes.slice(i, i + SUBMIT_CHUNK);
+      await this.db.connection().execute(async () => {
+        this.#outcomeWriter ??= createOutcomeWriter(this.#raw);
+        this.#outcomeWriter.recordSubmits(chunk);
+      });
+    }
   }
 
   /** Prepared-statement `applyReceipts` (see sqlite-outcomes.ts), holding Kysely's connection. */
@@ -85,6 +103,38 @@ export class SqliteAdapter implements EngineAdapter {
       this.#outcomeWriter ??= createOutcomeWriter(this.#raw);
       return this.#outcomeWriter.applyReceipts(receipts);
     });
+  }
+
+  /** Prepared-statement `claimMessages` (see sqlite-claims.ts), holding Kysely's connection. */
+  async claimMessages(owner: string, limit: number, leaseMs: number, now: number): Promise<ClaimedMessage[]> {
+    return this.db.connection().execute(async () => {
+      this.#claimer ??= createMessageClaimer(this.#raw);
+      return this.#claimer(owner, limit, leaseMs, now);
+    });
+  }
+
+  /** Prepared-statement `claimOutbox` (see sqlite-outbox.ts), holding Kysely's connection. */
+  async claimOutbox(owner: string, limit: number, leaseMs: number, now: number): Promise<OutboxRecord[]> {
+    return this.db.connection().execute(async () => {
+      this.#outbox ??= createOutboxWriter(this.#raw);
+      return this.#outbox.claim(owner, limit, leaseMs, now);
+    });
+  }
+
+  /**
+   * Prepared-statement `completeOutbox` (see sqlite-outbox.ts). Large lists (a shutdown flush)
+   * are written COMPLETE_CHUNK rows a transaction with a turn of the event loop between, so no
+   * single synchronous stretch keeps API requests waiting long.
+   */
+  async completeOutbox(results: OutboxCompletion[]): Promise<void> {
+    for (let i = 0; i < results.length; i += COMPLETE_CHUNK) {
+      if (i > 0) await new Promise<void>((r) => setImmediate(r));
+      const chunk = results.slice(i, i + COMPLETE_CHUNK);
+      await this.db.connection().execute(async () => {
+        this.#outbox ??= createOutboxWriter(this.#raw);
+        this.#outbox.complete(chunk);
+      });
+    }
   }
 
   /**

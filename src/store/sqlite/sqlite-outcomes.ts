@@ -91,10 +91,19 @@ export function createOutcomeWriter(db: BetterSqlite3.Database): OutcomeWriter {
   );
 
   /** refreshMessageState of message-writes.ts, on a message row already read. */
-  const refresh = (msg: MessageRow, now: number): { state: MessageState; becameFinal: boolean } => {
+  type PartState = { seq: number; state: string; status_code: string | null };
+  /**
+   * `known`: the parts' states when the caller already has them — a one-part message whose part
+   * was just updated (most messages), saving a read per receipt.
+   */
+  const refresh = (
+    msg: MessageRow,
+    now: number,
+    known?: PartState[],
+  ): { state: MessageState; becameFinal: boolean } => {
     const current = msg.state as MessageState;
     if (isFinalState(current)) return { state: current, becameFinal: false };
-    const parts = partStates.all(msg.id) as Array<{ seq: number; state: string; status_code: string | null }>;
+    const parts = known ?? (partStates.all(msg.id) as PartState[]);
     const next = aggregateMessageState(parts.map((p) => p.state as MessageState));
     if (next === current) return { state: current, becameFinal: false };
     const final = isFinalState(next);
@@ -143,7 +152,11 @@ export function createOutcomeWriter(db: BetterSqlite3.Database): OutcomeWriter {
       if (!isFinalState(next)) continue;
       const msg = messageById.get(messageId) as MessageRow | undefined;
       if (!msg) continue;
-      const agg = refresh(msg, r.receivedAt);
+      const agg = refresh(
+        msg,
+        r.receivedAt,
+        msg.total === 1 && part.seq === 1 ? [{ seq: 1, state: next, status_code: r.stat }] : undefined,
+      );
       if (!cache.has(msg.app_id))
         cache.set(msg.app_id, (batchUrl.get(msg.app_id) as string | null | undefined) ?? null);
       const dest = reportDestination(msg.status_callback, cache.get(msg.app_id) ?? null);

@@ -160,7 +160,9 @@ export class KyselyStore implements Store {
       ? this.#ctx.adapter.claimOutbox(o, l, ms, now)
       : outbox.claimOutbox(this.#ctx, o, l, ms, now);
   completeOutbox: Store['completeOutbox'] = (r) =>
-    this.#ctx.adapter.completeOutbox ? this.#ctx.adapter.completeOutbox(r) : outbox.completeOutbox(this.#ctx, r);
+    this.#ctx.adapter.completeOutbox
+      ? this.#ctx.adapter.completeOutbox(r)
+      : outbox.completeOutbox(this.#ctx, r);
   redeliverOutbox: Store['redeliverOutbox'] = (id, now) => outbox.redeliverOutbox(this.#ctx, id, now);
   listOutbox: Store['listOutbox'] = (f, p) => outbox.listOutbox(this.#ctx, f, p);
   outboxBacklog: Store['outboxBacklog'] = () => outbox.outboxBacklog(this.#ctx);

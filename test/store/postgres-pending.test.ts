@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Kysely, PostgresDialect } from 'kysely';
-import { applyReceiptsPgTx } from '../../src/store/postgres/postgres-receipts.js';
 import { drainPendingPg } from '../../src/store/postgres/postgres-pending.js';
 import { createPool } from '../../src/store/postgres/postgres-pool.js';
+import { applyReceiptsPgTx } from '../../src/store/postgres/postgres-receipts.js';
 import type { Database } from '../../src/store/schema.js';
 import type { ReceiptInput, Store } from '../../src/store/store.js';
 import { createTestStore, ENGINES, type TestStore } from './engines.js';
@@ -48,7 +48,11 @@ if (ENGINES.includes('postgres')) {
         assert.deepEqual(res, { matched: 0, pending: 1 });
         // The submit commits now, while the parked row is not committed: its own drain misses it.
         await store.recordSubmits([
-          { messageId: id, connectorId: 'race', parts: [{ seq: 1, carrierMsgId: 'race-1', submittedAt: Date.now() }] },
+          {
+            messageId: id,
+            connectorId: 'race',
+            parts: [{ seq: 1, carrierMsgId: 'race-1', submittedAt: Date.now() }],
+          },
         ]);
         assert.equal((await store.getMessageDetail(m.smsMsgId))?.message.state, 'SUBMITTED');
       });

@@ -43,5 +43,7 @@ export async function writeAcceptedPg(db: Kysely<Database>, messages: NewMessage
     q AS (
       INSERT INTO queue (message_id, due_at) SELECT m.id, m.created_at FROM m)
     INSERT INTO events (message_id, at, kind, seq, detail)
-    SELECT m.id, m.created_at, 'accepted', NULL, '{"total":' || m.total || '}' FROM m ORDER BY m.id`.execute(db);
+    SELECT m.id, m.created_at, 'accepted', NULL, '{"total":' || m.total || '}' FROM m ORDER BY m.id`.execute(
+    db,
+  );
 }

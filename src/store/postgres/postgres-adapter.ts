@@ -15,8 +15,8 @@ import { expirePartsPg } from './postgres-expire.js';
 import { finalizeMessagesPg } from './postgres-finalize.js';
 import { claimOutboxPg, completeOutboxPg, type OutboxResult } from './postgres-outbox.js';
 import { recordSubmitsPg } from './postgres-outcomes.js';
-import { applyReceiptsPg } from './postgres-receipts.js';
 import { createPool, withDefaultUser } from './postgres-pool.js';
+import { applyReceiptsPg } from './postgres-receipts.js';
 
 export interface PostgresAdapterOptions {
   url: string;

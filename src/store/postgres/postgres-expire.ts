@@ -8,8 +8,8 @@
  * another never deadlock; a message another node is busy with is left for the next sweep.
  */
 import { type Kysely, sql } from 'kysely';
-import type { MessageEvent } from '../records.js';
 import { PENDING_RECEIPT_TTL_MS } from '../receipt-apply.js';
+import type { MessageEvent } from '../records.js';
 import type { Database } from '../schema.js';
 import {
   insertEventsPg,
@@ -32,9 +32,11 @@ export function expirePartsPg(
   return db.transaction().execute(async (trx) => {
     const msgs = await lockMessagesWhere(
       trx,
-      sql`m.id IN (SELECT message_id FROM message_parts
-                    WHERE state = 'SUBMITTED' AND submitted_at < ${submittedBefore}
-                    ORDER BY submitted_at LIMIT ${limit})`,
+      // ANY(ARRAY(…)): the ids are computed first and looked up by primary key; an IN (…)
+      // semi-join was planned as a sequential scan of messages (EXPLAIN ANALYZE, 100k rows).
+      sql`m.id = ANY(ARRAY(SELECT message_id FROM message_parts
+                             WHERE state = 'SUBMITTED' AND submitted_at < ${submittedBefore}
+                             ORDER BY submitted_at LIMIT ${limit}))`,
       true,
     );
     let expired = 0;
@@ -61,7 +63,15 @@ export function expirePartsPg(
         events.push({ messageId: r.mid, at: now, kind: 'expired', seq: r.seq, detail: { submittedBefore } });
         const msg = msgs.get(r.mid);
         if (msg) {
-          reports.push({ msg, seq: r.seq, status: 'EXPIRED', source: '1', receivedAt: null, err: null, at: now });
+          reports.push({
+            msg,
+            seq: r.seq,
+            status: 'EXPIRED',
+            source: '1',
+            receivedAt: null,
+            err: null,
+            at: now,
+          });
         }
       }
       const changes = new Map<number, MessageChange>();

@@ -41,7 +41,15 @@ export async function finalizeMessagesPg(db: Kysely<Database>, outcomes: FinalOu
         },
       );
       for (let seq = 1; seq <= msg.total; seq++) {
-        reports.push({ msg, seq, status: o.statusCode, source: o.source, receivedAt: null, err: null, at: now });
+        reports.push({
+          msg,
+          seq,
+          status: o.statusCode,
+          source: o.source,
+          receivedAt: null,
+          err: null,
+          at: now,
+        });
       }
     }
     if (todo.length === 0) return;

@@ -7,11 +7,12 @@
  * - `completeOutboxPg`: the attempts are inserted and the rows updated by one statement with a
  *   data-modifying CTE, instead of two statements per push.
  */
+
+import type { Selectable } from 'kysely';
 import { type Kysely, sql } from 'kysely';
 import type { OutboxRecord, PushAttempt } from '../records.js';
 import { toOutbox } from '../row-mappers.js';
 import type { Database, OutboxTable } from '../schema.js';
-import type { Selectable } from 'kysely';
 
 /** Leases up to `limit` due pushes, oldest due first (see `Store.claimOutbox`). */
 export async function claimOutboxPg(
@@ -55,7 +56,8 @@ export async function completeOutboxPg(db: Kysely<Database>, results: OutboxResu
   for (const r of results) {
     const n = seen.get(r.id) ?? 0;
     seen.set(r.id, n + 1);
-    (rounds[n] ??= []).push(r);
+    if (!rounds[n]) rounds[n] = [];
+    rounds[n].push(r);
   }
   const run = (trx: Kysely<Database>) =>
     (async () => {

@@ -35,7 +35,10 @@ const key = (connectorId: string, carrierMsgId: string) => `${connectorId}\u0000
  * `pending_receipts` are looked for again after the commit (postgres-pending.ts): their submit
  * may have committed meanwhile.
  */
-export async function applyReceiptsPg(db: Kysely<Database>, receipts: ReceiptInput[]): Promise<ReceiptResult> {
+export async function applyReceiptsPg(
+  db: Kysely<Database>,
+  receipts: ReceiptInput[],
+): Promise<ReceiptResult> {
   const parked: ReceiptInput[] = [];
   const res = await db.transaction().execute((trx) => applyReceiptsPgTx(trx, receipts, true, parked));
   if (parked.length > 0) {
@@ -71,9 +74,10 @@ export async function applyReceiptsPgTx(
   }
   const msgs = await lockMessagesWhere(
     db,
-    sql`m.id IN (SELECT p.message_id FROM message_parts AS p
-                   JOIN unnest(${conns}::text[], ${cids}::text[]) AS v(conn, cid)
-                     ON p.connector_id = v.conn AND p.carrier_msg_id = v.cid)`,
+    // ANY(ARRAY(…)) keeps the plan an index lookup per id whatever the batch size (see expire).
+    sql`m.id = ANY(ARRAY(SELECT p.message_id FROM message_parts AS p
+                           JOIN unnest(${conns}::text[], ${cids}::text[]) AS v(conn, cid)
+                             ON p.connector_id = v.conn AND p.carrier_msg_id = v.cid))`,
   );
   const parts = await partsOf(db, [...msgs.keys()]);
 

@@ -96,7 +96,14 @@ describe('delivery on the embedded default (API → engine → SMPP → simulato
     assert.equal(d.message.statusCode, 'DELIVRD');
     assert.equal(d.parts[0].state, 'DELIVERED');
     assert.ok(d.parts[0].carrierMsgId, 'the carrier id of the part is recorded');
-    assert.ok(d.pushes.some((p: { state: string }) => p.state === 'delivered'));
+    // The worker records push outcomes in batches a few ms after the receiver answered.
+    const delivered = async () =>
+      (await detail(sent.smsMsgId)).pushes.some((p: { state: string }) => p.state === 'delivered');
+    const deadline = Date.now() + 5000;
+    while (!(await delivered())) {
+      assert.ok(Date.now() < deadline, 'the push was never recorded as delivered');
+      await new Promise((r) => setTimeout(r, 25));
+    }
   });
 
   it('with extend, the report adds extend and to (and only then)', async () => {

@@ -138,6 +138,11 @@ export const ConfigSchema = Type.Object(
         enabled: Type.Union([Type.Literal('auto'), Type.Boolean()]),
         receiptDelayMs: Type.Integer({ minimum: 0 }),
         port: Type.Integer({ minimum: 0, maximum: 65535 }),
+        /**
+         * Run the embedded simulator in a worker thread (default true) so it does not share the
+         * server's event loop; false runs it in-process (tests that need the instance).
+         */
+        thread: Type.Boolean(),
       },
       { additionalProperties: false },
     ),
@@ -225,7 +230,7 @@ function defaults(): Record<string, unknown> {
       maxAttempts: 10,
     },
     webhooks: { timeoutMs: 5000, maxAgeMs: 72 * HOUR, allowPrivate: false, batchDelayMs: 1000 },
-    simulator: { enabled: 'auto', receiptDelayMs: 200, port: 0 },
+    simulator: { enabled: 'auto', receiptDelayMs: 200, port: 0, thread: true },
     frequency: { rules: DEFAULT_FREQUENCY_RULES.map((r) => ({ ...r })) },
     carriers: { connectors: [], routes: [] },
     interception: { keywords: [] },

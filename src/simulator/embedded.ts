@@ -6,11 +6,13 @@
  * On each start it makes sure the store holds a connector named `simulator` pointing at the
  * port just opened (the port changes when it is random) and a catch-all route to it.
  */
+import { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
 import type { ConnectorRecord, NewConnector } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { MAGIC_NUMBERS, type ScenarioConfig } from './scenario.js';
-import { SimulatorError } from './simulator-errors.js';
+import { SIMULATOR_ERRORS, SimulatorError, type SimulatorErrorCode } from './simulator-errors.js';
+import type { FromSimulatorThread, SimulatorThreadData, ToSimulatorThread } from './simulator-thread.js';
 import {
   type InjectMo,
   type SimulatorLogger,
@@ -40,9 +42,16 @@ export interface EmbeddedSimulator {
    */
   injectMo(mo: { from: string; to: string; text: string }): Promise<void>;
   magicNumbers(): typeof MAGIC_NUMBERS;
+  /**
+   * Counters of the simulator. In a thread this is the copy the worker last sent (every
+   * 250 ms and after each injection), so it stays synchronous.
+   */
   stats(): SimulatorStats;
-  /** The running simulator (events, scenario), for tests and diagnostics. */
-  simulator: SmscSimulator;
+  /**
+   * The running simulator (events, scenario), for tests and diagnostics. Only when it runs
+   * in-process (`config.simulator.thread: false`); undefined when it runs in a worker thread.
+   */
+  simulator?: SmscSimulator;
   stop(): Promise<void>;
 }
 
@@ -82,19 +91,27 @@ const CONNECTOR_DEFAULTS: Omit<NewConnector, 'host' | 'port'> = {
   enabled: true,
 };
 
-/** Starts the in-process simulator and registers its connector and route. */
+/**
+ * Starts the simulator and registers its connector and route. By default
+ * (`config.simulator.thread`, default true) the simulator runs in a worker thread so its work
+ * does not share the server's event loop; `thread: false` runs it in-process (the handle then
+ * carries `simulator`). `options.random` (a function, which cannot cross to a thread) also keeps
+ * it in-process; `options.log` is replaced by `deps.log` in the thread.
+ */
 export async function startEmbeddedSimulator(deps: EmbeddedDeps): Promise<EmbeddedSimulator> {
   const cfg = (deps.config?.simulator ?? {}) as Partial<{
     receiptDelayMs: number;
     port: number;
     slowReceiptDelayMs: number;
     rules: ScenarioConfig['rules'];
+    thread: boolean;
   }>;
   const scenario: Partial<ScenarioConfig> = { ...deps.options?.scenario };
   if (typeof cfg.receiptDelayMs === 'number') scenario.receiptDelayMs = cfg.receiptDelayMs;
   if (typeof cfg.slowReceiptDelayMs === 'number') scenario.slowReceiptDelayMs = cfg.slowReceiptDelayMs;
   if (Array.isArray(cfg.rules)) scenario.rules = cfg.rules;
-  const sim = new SmscSimulator({
+  const log = deps.log ?? deps.options?.log;
+  const options: SmscSimulatorOptions = {
     ...deps.options,
     // Receipts (deliver_sm) outstanding towards the engine: as wide as the submit window, so
     // receipts keep up with submits at the same round trip.
@@ -102,28 +119,35 @@ export async function startEmbeddedSimulator(deps: EmbeddedDeps): Promise<Embedd
     host: '127.0.0.1',
     port: typeof cfg.port === 'number' ? cfg.port : (deps.options?.port ?? 0),
     scenario,
-    log: deps.log ?? deps.options?.log,
-  });
-  const port = await sim.listen();
+    log,
+  };
+  const runner =
+    cfg.thread !== false && deps.options?.random === undefined
+      ? await startSimulatorThread(options, log)
+      : await startInProcess(options);
+  const port = runner.port;
   let connector: ConnectorRecord;
   try {
     connector = await ensureConnector(deps.store, port);
     await ensureRoute(deps.store, connector.id);
   } catch (err) {
-    await sim.close();
+    await runner.stop();
     throw err;
   }
-  deps.log?.info({ port, connectorId: connector.id }, 'embedded SMSC simulator started');
+  deps.log?.info(
+    { port, connectorId: connector.id, thread: runner.simulator === undefined },
+    'embedded SMSC simulator started',
+  );
   const systemId = connector.systemId;
 
   return {
     port,
-    simulator: sim,
+    ...(runner.simulator ? { simulator: runner.simulator } : {}),
     magicNumbers: () => MAGIC_NUMBERS,
-    stats: () => sim.stats(),
+    stats: () => runner.stats(),
     async injectMo(mo) {
       const req: InjectMo = { from: mo.from, to: mo.to, text: mo.text, systemId };
-      const delivered = sim.injectMo(req);
+      const delivered = runner.injectMo(req);
       // After a timeout nobody awaits it any more; a later SIM_STOPPED must not be unhandled.
       delivered.catch(() => {});
       let timer: NodeJS.Timeout | undefined;
@@ -143,8 +167,183 @@ export async function startEmbeddedSimulator(deps: EmbeddedDeps): Promise<Embedd
         clearTimeout(timer);
       }
     },
+    stop: () => runner.stop(),
+  };
+}
+
+/** A started simulator, in-process or in a thread. */
+interface SimulatorRunner {
+  port: number;
+  /** Only in-process. */
+  simulator?: SmscSimulator;
+  stats(): SimulatorStats;
+  injectMo(mo: InjectMo): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function startInProcess(options: SmscSimulatorOptions): Promise<SimulatorRunner> {
+  const sim = new SmscSimulator(options);
+  const port = await sim.listen();
+  return {
+    port,
+    simulator: sim,
+    stats: () => sim.stats(),
+    injectMo: (mo) => sim.injectMo(mo),
     stop: () => sim.close(),
   };
+}
+
+/** How long `stop()` waits for the worker to close its sessions before terminating it. */
+const THREAD_STOP_WAIT_MS = 5_000;
+
+const EMPTY_STATS: SimulatorStats = {
+  binds: 0,
+  boundSessions: 0,
+  submits: 0,
+  accepted: 0,
+  rejected: 0,
+  throttled: 0,
+  unanswered: 0,
+  receiptsScheduled: 0,
+  receiptsSent: 0,
+  moInjected: 0,
+  moDelivered: 0,
+  redeliveries: 0,
+  dropped: 0,
+  pending: 0,
+};
+
+/**
+ * Creates the worker for simulator-thread.ts. From the compiled dist/ it is the .js next to this
+ * file. From source (this file is .ts, run through tsx) the worker needs tsx too, and on Node 20
+ * loader hooks are not inherited by workers (neither `--import tsx` nor bin/swiftlet.mjs's
+ * `register()`), so a small bootstrap registers tsx in the worker first.
+ */
+function createSimulatorWorker(data: SimulatorThreadData): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./simulator-thread.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  if (!fromSource) return new Worker(entry, { workerData: data });
+  const bootstrap = `
+    const { workerData } = require('node:worker_threads');
+    import(workerData.tsxApi).then((m) => { m.register(); return import(workerData.entry); });
+  `;
+  return new Worker(bootstrap, {
+    eval: true,
+    workerData: { ...data, tsxApi: import.meta.resolve('tsx/esm/api'), entry: entry.href },
+  });
+}
+
+/**
+ * Runs the simulator in a worker thread (see simulator-thread.ts). Like the in-process
+ * simulator's listening socket, the worker keeps the process alive until `stop()`; it ends with
+ * the process on exit. An error or exit of the worker is logged, fails pending injections with
+ * SIM_STOPPED and never throws in this thread.
+ */
+async function startSimulatorThread(
+  options: SmscSimulatorOptions,
+  log: SimulatorLogger | undefined,
+): Promise<SimulatorRunner> {
+  const { log: _log, random: _random, ...cloneable } = options;
+  const worker = createSimulatorWorker({ options: cloneable });
+  let stats: SimulatorStats = { ...EMPTY_STATS };
+  let nextId = 1;
+  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  let exited = false;
+  let stopping = false;
+  const failPending = () => {
+    for (const p of pending.values()) p.reject(new SimulatorError('SIM_STOPPED'));
+    pending.clear();
+  };
+  const exit = new Promise<void>((resolve) =>
+    worker.once('exit', (code) => {
+      exited = true;
+      failPending();
+      if (!stopping) log?.warn({ code }, 'embedded SMSC simulator thread exited');
+      resolve();
+    }),
+  );
+  let onStarted: (m: FromSimulatorThread) => void = () => {};
+  const started = new Promise<number>((resolve, reject) => {
+    onStarted = (m) => {
+      if (m.type === 'listening') resolve(m.port);
+      else if (m.type === 'start-failed') reject(toError(m.error));
+    };
+    exit.then(() => reject(new SimulatorError('SIM_STOPPED', 'the simulator thread exited while starting')));
+  });
+  let closed: () => void = () => {};
+  const closedMsg = new Promise<void>((resolve) => {
+    closed = resolve;
+  });
+  worker.on('message', (m: FromSimulatorThread) => {
+    switch (m.type) {
+      case 'listening':
+      case 'start-failed':
+        onStarted(m);
+        break;
+      case 'stats':
+        stats = m.stats;
+        break;
+      case 'log':
+        log?.[m.level](m.obj as object, m.msg);
+        break;
+      case 'mo-done': {
+        const p = pending.get(m.id);
+        pending.delete(m.id);
+        if (p && m.error) p.reject(toError(m.error));
+        else p?.resolve();
+        break;
+      }
+      case 'closed':
+        closed();
+        break;
+    }
+  });
+  worker.on('error', (err) => log?.warn({ err }, 'embedded SMSC simulator thread failed'));
+
+  let port: number;
+  try {
+    port = await started;
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+  const send = (m: ToSimulatorThread) => worker.postMessage(m);
+  return {
+    port,
+    stats: () => stats,
+    injectMo(mo) {
+      if (exited || stopping) return Promise.reject(new SimulatorError('SIM_STOPPED'));
+      const id = nextId++;
+      return new Promise<void>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        send({ type: 'inject', id, mo });
+      });
+    },
+    async stop() {
+      if (exited) return;
+      stopping = true;
+      send({ type: 'stop' });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        closedMsg,
+        exit,
+        new Promise<void>((r) => (timer = setTimeout(r, THREAD_STOP_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+      await worker.terminate();
+      await exit;
+    },
+  };
+}
+
+/** A simulator error sent by the worker, as a SimulatorError again when it had a code. */
+function toError(e: { message: string; code?: string }): Error {
+  if (e.code && e.code in SIMULATOR_ERRORS) {
+    const err = new SimulatorError(e.code as SimulatorErrorCode);
+    err.message = e.message;
+    return err;
+  }
+  return new Error(e.message);
 }
 
 /** Creates the `simulator` connector, or points the existing one at `port` (keeping its other settings). */

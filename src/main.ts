@@ -12,6 +12,7 @@ import { type DemoInfo, demoSummary, provisionDemo } from './api/demo/provision-
 import { CONNECTOR_DEFAULTS } from './api/manage/carrier-routes.js';
 import type { SimulatorHandle } from './api/manage/manage-deps.js';
 import type { Config } from './config.js';
+import { SIMULATOR_CONNECTOR_NAME } from './simulator/simulator-connector.js';
 import { openStore } from './store/open-store.js';
 import type { NewConnector, NewRoute } from './store/records.js';
 import type { Store } from './store/store.js';
@@ -130,9 +131,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const demo = config.demo ? await provisionDemo(store, config.dataDir) : undefined;
 
     let simulator: (SimulatorHandle & Stoppable) | undefined;
+    // 'auto': run it when no carrier but the simulator's own connector (left by an earlier start)
+    // is configured — so a restart on the same data directory delivers again.
+    const connectors = await store.listConnectors();
+    const carriers = connectors.filter((c) => c.name !== SIMULATOR_CONNECTOR_NAME);
     const wantSimulator =
-      config.simulator.enabled === true ||
-      (config.simulator.enabled === 'auto' && (await store.listConnectors()).length === 0);
+      config.simulator.enabled === true || (config.simulator.enabled === 'auto' && carriers.length === 0);
+    if (!wantSimulator) {
+      const stale = connectors.find((c) => c.name === SIMULATOR_CONNECTOR_NAME && c.enabled);
+      if (stale) {
+        await store.updateConnector(stale.id, { enabled: false });
+        log.warn(
+          { connectorId: stale.id },
+          'the embedded simulator is not running; its connector is disabled',
+        );
+      }
+    }
     if (wantSimulator) {
       const mod = await optionalImport<{
         startEmbeddedSimulator(d: unknown): Promise<SimulatorHandle & Stoppable>;

@@ -11,6 +11,7 @@ import type { Config } from '../config.js';
 import type { ConnectorRecord, NewConnector } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { MAGIC_NUMBERS, type ScenarioConfig } from './scenario.js';
+import { SIMULATOR_CONNECTOR_NAME } from './simulator-connector.js';
 import { SIMULATOR_ERRORS, SimulatorError, type SimulatorErrorCode } from './simulator-errors.js';
 import type { FromSimulatorThread, SimulatorThreadData, ToSimulatorThread } from './simulator-thread.js';
 import {
@@ -21,8 +22,7 @@ import {
   type SmscSimulatorOptions,
 } from './smsc-simulator.js';
 
-/** Name of the connector the embedded simulator owns. */
-export const SIMULATOR_CONNECTOR_NAME = 'simulator';
+export { SIMULATOR_CONNECTOR_NAME };
 /** Name of the catch-all route created when no route uses the simulator connector. */
 export const SIMULATOR_ROUTE_NAME = 'simulator-default';
 /**

@@ -26,6 +26,12 @@ import Database from 'better-sqlite3';
 const duration = Number(process.env.BENCH_DURATION ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const rate = Number(process.env.BENCH_RATE ?? 500);
+/**
+ * Seconds of the same load, run first and discarded: the first second on a cold process runs
+ * unoptimised code, and autocannon's coordinated-omission correction (each late response is
+ * recorded again for every 1/rate interval it delayed) lets that one second dominate a 15 s p99.
+ */
+const warmup = Number(process.env.BENCH_WARMUP ?? 3);
 const root = join(import.meta.dirname, '..');
 /** Extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (profiling). */
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
@@ -177,9 +183,15 @@ function drive(server: Running, title: string, perRequest: number, opts: Partial
  */
 async function main(): Promise<void> {
   const batchServer = await startServer();
+  const batchWarm = await drive(batchServer, 'warm-up', 100, { duration: warmup });
   const batch = await drive(batchServer, 'batch of 100', 100, {});
   const batchEnd = await batchServer.stop();
   const singleServer = await startServer();
+  const singleWarm = await drive(singleServer, 'warm-up', 1, {
+    duration: warmup,
+    overallRate: rate,
+    connections: Math.max(connections, 32),
+  });
   const single = await drive(singleServer, 'single number at fixed rate', 1, {
     overallRate: rate,
     connections: Math.max(connections, 32),
@@ -188,13 +200,16 @@ async function main(): Promise<void> {
 
   const acceptedBatch = batch['2xx'] * 100;
   const acceptedSingle = single['2xx'];
+  // Every message answered 000000, warm-up included, must be in the database.
+  const answeredBatch = (batchWarm['2xx'] + batch['2xx']) * 100;
+  const answeredSingle = singleWarm['2xx'] + single['2xx'];
   const result = {
     at: new Date().toISOString(),
     node: process.version,
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
     loadAverage: loadavg(),
-    params: { duration, connections, rate },
+    params: { duration, warmupSeconds: warmup, connections, rate },
     batch: {
       requests: batch.requests.total,
       non2xx: batch.non2xx,
@@ -203,9 +218,9 @@ async function main(): Promise<void> {
       p50Ms: batch.latency.p50,
       p99Ms: batch.latency.p99,
       serverPeakRssMiB: Math.round(batchEnd.peakRss / 1024 / 1024),
-      acceptedMessages: acceptedBatch,
+      answeredMessages: answeredBatch,
       committedMessages: batchEnd.committed,
-      allCommitted: batchEnd.committed >= acceptedBatch,
+      allCommitted: batchEnd.committed >= answeredBatch,
     },
     single: {
       requests: single.requests.total,
@@ -215,17 +230,17 @@ async function main(): Promise<void> {
       p50Ms: single.latency.p50,
       p99Ms: single.latency.p99,
       serverPeakRssMiB: Math.round(singleEnd.peakRss / 1024 / 1024),
-      acceptedMessages: acceptedSingle,
+      answeredMessages: answeredSingle,
       committedMessages: singleEnd.committed,
-      allCommitted: singleEnd.committed >= acceptedSingle,
+      allCommitted: singleEnd.committed >= answeredSingle,
     },
   };
   console.log(JSON.stringify(result, null, 2));
   console.log(
     `accept: batch ${result.batch.acceptedMessagesPerSec} msg/s (p50 ${result.batch.p50Ms} ms, p99 ${result.batch.p99Ms} ms, ` +
-      `committed ${batchEnd.committed}/${acceptedBatch}, peak RSS ${result.batch.serverPeakRssMiB} MiB); ` +
+      `committed ${batchEnd.committed}/${answeredBatch}, peak RSS ${result.batch.serverPeakRssMiB} MiB); ` +
       `single @${rate}/s p50 ${result.single.p50Ms} ms p99 ${result.single.p99Ms} ms ` +
-      `(committed ${singleEnd.committed}/${acceptedSingle}, peak RSS ${result.single.serverPeakRssMiB} MiB)`,
+      `(committed ${singleEnd.committed}/${answeredSingle}, peak RSS ${result.single.serverPeakRssMiB} MiB)`,
   );
   writeFileSync(join(root, 'bench', 'results', 'accept.json'), `${JSON.stringify(result, null, 2)}\n`);
 }

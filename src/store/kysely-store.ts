@@ -4,12 +4,14 @@
  * group-committed accept path and the migration lock. The operations live in small modules named
  * for their area; this class wires them to the interface.
  */
+
 import { Migrator, sql } from 'kysely';
 import * as apps from './app-repo.js';
 import * as carriers from './carrier-repo.js';
 import * as coord from './coordination.js';
 import type { EngineAdapter } from './engine-adapter.js';
 import { GroupCommit } from './group-commit.js';
+import { LookupCache } from './lookup-cache.js';
 import * as claims from './message-claims.js';
 import * as outcomes from './message-outcomes.js';
 import * as queries from './message-queries.js';
@@ -86,32 +88,49 @@ export class KyselyStore implements Store {
     await this.#ctx.adapter.close();
   }
 
+  /** Rows every send request reads, kept briefly (see LookupCache for freshness). */
+  readonly #lookups = new LookupCache();
+
+  /** A write to apps, signatures or templates: the cache is emptied before and after it. */
+  async #write<T>(op: Promise<T>): Promise<T> {
+    this.#lookups.invalidate();
+    try {
+      return await op;
+    } finally {
+      this.#lookups.invalidate();
+    }
+  }
+
   // apps
-  createApp: Store['createApp'] = (a) => apps.createApp(this.#ctx, a);
+  createApp: Store['createApp'] = (a) => this.#write(apps.createApp(this.#ctx, a));
   getApp: Store['getApp'] = (id) => apps.getApp(this.#ctx, id);
-  getAppByKey: Store['getAppByKey'] = (k) => apps.getAppByKey(this.#ctx, k);
+  getAppByKey: Store['getAppByKey'] = (k) =>
+    this.#lookups.get(`app:${k}`, () => apps.getAppByKey(this.#ctx, k));
   listApps: Store['listApps'] = (p) => apps.listApps(this.#ctx, p);
-  updateApp: Store['updateApp'] = (id, p) => apps.updateApp(this.#ctx, id, p);
-  deleteApp: Store['deleteApp'] = (id) => apps.deleteApp(this.#ctx, id);
+  updateApp: Store['updateApp'] = (id, p) => this.#write(apps.updateApp(this.#ctx, id, p));
+  deleteApp: Store['deleteApp'] = (id) => this.#write(apps.deleteApp(this.#ctx, id));
 
   // signatures
-  createSignature: Store['createSignature'] = (s) => sigs.createSignature(this.#ctx, s);
+  createSignature: Store['createSignature'] = (s) => this.#write(sigs.createSignature(this.#ctx, s));
   getSignature: Store['getSignature'] = (id) => sigs.getSignature(this.#ctx, id);
-  findSignatureByChannel: Store['findSignatureByChannel'] = (c) => sigs.findSignatureByChannel(this.#ctx, c);
+  findSignatureByChannel: Store['findSignatureByChannel'] = (c) =>
+    this.#lookups.get(`sig:${c}`, () => sigs.findSignatureByChannel(this.#ctx, c));
   findSignatureByName: Store['findSignatureByName'] = (a, n) => sigs.findSignatureByName(this.#ctx, a, n);
   listSignatures: Store['listSignatures'] = (f, p) => sigs.listSignatures(this.#ctx, f, p);
-  approveSignature: Store['approveSignature'] = (id) => sigs.approveSignature(this.#ctx, id);
-  rejectSignature: Store['rejectSignature'] = (id, r) => sigs.rejectSignature(this.#ctx, id, r);
-  updateSignature: Store['updateSignature'] = (id, p) => sigs.updateSignature(this.#ctx, id, p);
-  deleteSignature: Store['deleteSignature'] = (id) => sigs.deleteSignature(this.#ctx, id);
+  approveSignature: Store['approveSignature'] = (id) => this.#write(sigs.approveSignature(this.#ctx, id));
+  rejectSignature: Store['rejectSignature'] = (id, r) => this.#write(sigs.rejectSignature(this.#ctx, id, r));
+  updateSignature: Store['updateSignature'] = (id, p) => this.#write(sigs.updateSignature(this.#ctx, id, p));
+  deleteSignature: Store['deleteSignature'] = (id) => this.#write(sigs.deleteSignature(this.#ctx, id));
 
   // templates
-  createTemplate: Store['createTemplate'] = (t) => tpls.createTemplate(this.#ctx, t);
-  getTemplate: Store['getTemplate'] = (id) => tpls.getTemplate(this.#ctx, id);
+  createTemplate: Store['createTemplate'] = (t) => this.#write(tpls.createTemplate(this.#ctx, t));
+  getTemplate: Store['getTemplate'] = (id) =>
+    this.#lookups.get(`tpl:${id}`, () => tpls.getTemplate(this.#ctx, id));
   listTemplates: Store['listTemplates'] = (f, p) => tpls.listTemplates(this.#ctx, f, p);
-  setTemplateStatus: Store['setTemplateStatus'] = (id, s, r) => tpls.setTemplateStatus(this.#ctx, id, s, r);
-  updateTemplate: Store['updateTemplate'] = (id, p) => tpls.updateTemplate(this.#ctx, id, p);
-  deleteTemplate: Store['deleteTemplate'] = (id) => tpls.deleteTemplate(this.#ctx, id);
+  setTemplateStatus: Store['setTemplateStatus'] = (id, s, r) =>
+    this.#write(tpls.setTemplateStatus(this.#ctx, id, s, r));
+  updateTemplate: Store['updateTemplate'] = (id, p) => this.#write(tpls.updateTemplate(this.#ctx, id, p));
+  deleteTemplate: Store['deleteTemplate'] = (id) => this.#write(tpls.deleteTemplate(this.#ctx, id));
 
   // messages
   /** Group-committed: resolves after the transaction holding these rows (and their neighbours') commits. */

@@ -25,7 +25,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -308,7 +308,8 @@ const machine = () => ({
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model,
   node: process.version,
-  note: 'shared 2-core dev machine; other engineers ran builds/tests at the same time',
+  /** 1, 5 and 15 minute load averages when the figures were written: other work on the machine shows here. */
+  loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
 });
 
 /** PATCHes the embedded simulator's connector (window, binds) and waits for the engine to re-bind. */

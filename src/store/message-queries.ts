@@ -132,6 +132,9 @@ export async function recentSends(
     .select(['to_number', 'created_at', 'content_hash'])
     .where('to_number', 'in', numbers)
     .where('created_at', '>=', since)
+    // Messages the platform refused (interception, no route, carrier refusal) never reached the
+    // handset, so they do not count towards a number's frequency caps.
+    .where('state', 'not in', ['REJECTED', 'FAILED'])
     .orderBy('created_at')
     .execute();
   return rows.map((r) => ({ to: r.to_number, at: Number(r.created_at), contentHash: r.content_hash }));

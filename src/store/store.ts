@@ -235,7 +235,7 @@ export interface Store {
   // send details
   queryMessages(filter: MessageFilter, page: Page): Promise<Paged<MessageRecord>>;
   getMessageDetail(smsMsgId: string): Promise<MessageDetail | undefined>;
-  /** Recent sends to these numbers since `since`, for frequency caps. */
+  /** Recent sends to these numbers since `since`, for frequency caps (REJECTED and FAILED ones excluded: never sent). */
   recentSends(numbers: string[], since: number): Promise<Array<{ to: string; at: number; contentHash: string }>>;
 
   // statistics

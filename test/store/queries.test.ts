@@ -90,6 +90,12 @@ for (const engine of ENGINES) {
       assert.equal(recent.length, 2);
     });
 
+    it('leaves refused messages out of recent sends: they never reached the handset', async () => {
+      const sent = await store.recentSends(['+8613900000002', '+8613900000009', '+8613900000001'], D1);
+      // ids[1] (FAILED E200027) and ids[4] (REJECTED SC:0001) are not counted towards caps.
+      assert.deepEqual(sent.map((r) => r.to).sort(), ['+8613900000001', '+8613900000001']);
+    });
+
     it('aggregates stats by UTC day, app and template type, and failures by status code', async () => {
       const stats = await store.statsByDay({ since: D1 - DAY, until: D2 + DAY });
       const byKey = Object.fromEntries(

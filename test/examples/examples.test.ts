@@ -233,8 +233,9 @@ describe('examples against a live server', () => {
       await runExample('send-aksk', { STATUS_CALLBACK: callback, TO: '+8613800000031' }),
     );
     const id = ok[0].smsMsgId;
+    // The report line and the lines under it may arrive in separate chunks: wait for the last one.
     await receiver.waitFor(
-      new RegExp(`^report ${id} DELIVRD \\(segment 1/1, source 2\\) DELIVERED$`, 'm'),
+      new RegExp(`^report ${id} DELIVRD \\(segment 1/1, source 2\\) DELIVERED\\n {2}meaning: .+$`, 'm'),
       REPORT_DEADLINE_MS,
     );
     assert.match(receiver.output(), /meaning: Delivered to the handset\./);
@@ -245,7 +246,10 @@ describe('examples against a live server', () => {
       await runExample('send-aksk', { STATUS_CALLBACK: callback, TO: '+8613800001001' }),
     );
     const badId = bad[0].smsMsgId;
-    await receiver.waitFor(new RegExp(`^report ${badId} UNDELIV .* NOT DELIVERED$`, 'm'), REPORT_DEADLINE_MS);
+    await receiver.waitFor(
+      new RegExp(`^report ${badId} UNDELIV .* NOT DELIVERED\\n {2}meaning: .+\\n {2}suggestion: .+$`, 'm'),
+      REPORT_DEADLINE_MS,
+    );
     const after = receiver.output().slice(receiver.output().indexOf(`report ${badId}`));
     assert.match(after, /^ {2}meaning: .+$/m);
     assert.match(after, /^ {2}suggestion: .+$/m);

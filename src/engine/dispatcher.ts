@@ -60,6 +60,8 @@ export interface DispatcherStatus {
 interface Held {
   claimed: ClaimedMessage;
   candidates: string[];
+  /** Name of the route that chose the candidates, for the message's timeline. */
+  route: string;
   heldSince: number;
   leasedAt: number;
 }
@@ -253,10 +255,8 @@ export class Dispatcher {
     const known = (id: string) => this.#dir.connector(id)?.enabled === true;
     for (const c of admitted) {
       const m = c.message;
-      const candidates = router.candidates(
-        { to: m.to, countryId: m.countryId, appId: m.appId, templateType: m.templateType },
-        known,
-      );
+      const input = { to: m.to, countryId: m.countryId, appId: m.appId, templateType: m.templateType };
+      const candidates = router.candidates(input, known);
       if (!candidates) {
         this.#counters.noRoute++;
         this.#finals.push({
@@ -269,7 +269,8 @@ export class Dispatcher {
         });
         continue;
       }
-      this.#held.push({ claimed: c, candidates, heldSince: now, leasedAt: now });
+      const route = router.match(input)?.name ?? '';
+      this.#held.push({ claimed: c, candidates, route, heldSince: now, leasedAt: now });
     }
     this.#scheduleFlush();
   }
@@ -382,6 +383,7 @@ export class Dispatcher {
           messageId: m.id,
           connectorId,
           parts: r.parts.map((p) => ({ ...p, carrierMsgId: normalizeMessageId(p.carrierMsgId, mode) })),
+          routed: { at: h.heldSince, route: h.route },
         });
         return;
       }

@@ -18,6 +18,14 @@ export async function recordSubmits(ctx: StoreContext, outcomes: SubmitOutcome[]
     const events: MessageEvent[] = [];
     for (const o of outcomes) {
       let last = 0;
+      if (o.routed)
+        events.push({
+          messageId: o.messageId,
+          at: o.routed.at,
+          kind: 'routed',
+          seq: null,
+          detail: routedDetail(o),
+        });
       for (const p of o.parts) {
         await trx
           .updateTable('message_parts')
@@ -193,4 +201,9 @@ export async function expireParts(
 
 export async function appendEvents(ctx: StoreContext, events: MessageEvent[]): Promise<void> {
   if (events.length > 0) await insertEvents(ctx.db, events);
+}
+
+/** Detail of a `routed` event: the route that matched and the connector the message went to. */
+export function routedDetail(o: SubmitOutcome): Record<string, unknown> {
+  return { route: o.routed?.route ?? '', connectorId: o.connectorId };
 }

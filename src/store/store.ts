@@ -98,6 +98,8 @@ export interface SubmitOutcome {
   connectorId: string;
   /** One entry per part, in order: the carrier message id from submit_sm_resp. */
   parts: Array<{ seq: number; carrierMsgId: string; submittedAt: number }>;
+  /** When the dispatcher routed the message and by which route; written as a `routed` event. */
+  routed?: { at: number; route: string };
 }
 
 /**
@@ -192,12 +194,18 @@ export interface Store {
   getSignature(id: string): Promise<SignatureRecord | undefined>;
   findSignatureByChannel(channelNumber: string): Promise<SignatureRecord | undefined>;
   findSignatureByName(appId: string, name: string): Promise<SignatureRecord | undefined>;
-  listSignatures(filter: { appId?: string; status?: ReviewStatus }, page?: Page): Promise<Paged<SignatureRecord>>;
+  listSignatures(
+    filter: { appId?: string; status?: ReviewStatus },
+    page?: Page,
+  ): Promise<Paged<SignatureRecord>>;
   /** Allocates a unique channel number on the first approval; approving twice is a no-op. */
   approveSignature(id: string): Promise<SignatureRecord | undefined>;
   rejectSignature(id: string, reason: string): Promise<SignatureRecord | undefined>;
   /** Only a rejected signature may change its name or type (it goes back to pending). */
-  updateSignature(id: string, patch: { name?: string; type?: TemplateType }): Promise<SignatureRecord | undefined>;
+  updateSignature(
+    id: string,
+    patch: { name?: string; type?: TemplateType },
+  ): Promise<SignatureRecord | undefined>;
   deleteSignature(id: string): Promise<boolean>;
 
   // templates
@@ -207,7 +215,11 @@ export interface Store {
     filter: { appId?: string; status?: TemplateStatus; signatureId?: string },
     page?: Page,
   ): Promise<Paged<TemplateRecord>>;
-  setTemplateStatus(id: string, status: TemplateStatus, rejectReason?: string): Promise<TemplateRecord | undefined>;
+  setTemplateStatus(
+    id: string,
+    status: TemplateStatus,
+    rejectReason?: string,
+  ): Promise<TemplateRecord | undefined>;
   /** Only a rejected template may be edited (it goes back to pending). */
   updateTemplate(id: string, patch: TemplatePatch): Promise<TemplateRecord | undefined>;
   deleteTemplate(id: string): Promise<boolean>;
@@ -236,21 +248,41 @@ export interface Store {
   queryMessages(filter: MessageFilter, page: Page): Promise<Paged<MessageRecord>>;
   getMessageDetail(smsMsgId: string): Promise<MessageDetail | undefined>;
   /** Recent sends to these numbers since `since`, for frequency caps (REJECTED and FAILED ones excluded: never sent). */
-  recentSends(numbers: string[], since: number): Promise<Array<{ to: string; at: number; contentHash: string }>>;
+  recentSends(
+    numbers: string[],
+    since: number,
+  ): Promise<Array<{ to: string; at: number; contentHash: string }>>;
 
   // statistics
-  statsByDay(filter: { since: number; until: number; appId?: string; templateType?: TemplateType }): Promise<DayStats[]>;
-  failureBreakdown(filter: { since: number; until: number; appId?: string }): Promise<Array<{ statusCode: string; count: number }>>;
+  statsByDay(filter: {
+    since: number;
+    until: number;
+    appId?: string;
+    templateType?: TemplateType;
+  }): Promise<DayStats[]>;
+  failureBreakdown(filter: {
+    since: number;
+    until: number;
+    appId?: string;
+  }): Promise<Array<{ statusCode: string; count: number }>>;
 
   // outbox (webhooks)
   claimOutbox(owner: string, limit: number, leaseMs: number, now: number): Promise<OutboxRecord[]>;
   /** Records an attempt for each row and moves it to delivered, back to pending at `nextDueAt`, or dead. */
   completeOutbox(
-    results: Array<{ id: number; attempt: PushAttempt; outcome: 'delivered' | 'retry' | 'dead'; nextDueAt?: number }>,
+    results: Array<{
+      id: number;
+      attempt: PushAttempt;
+      outcome: 'delivered' | 'retry' | 'dead';
+      nextDueAt?: number;
+    }>,
   ): Promise<void>;
   /** A dead (or delivered) push goes back to pending, due now. */
   redeliverOutbox(id: number, now: number): Promise<OutboxRecord | undefined>;
-  listOutbox(filter: { state?: OutboxRecord['state']; appId?: string; messageId?: number }, page: Page): Promise<Paged<OutboxRecord>>;
+  listOutbox(
+    filter: { state?: OutboxRecord['state']; appId?: string; messageId?: number },
+    page: Page,
+  ): Promise<Paged<OutboxRecord>>;
   outboxBacklog(): Promise<number>;
 
   // uplink
@@ -258,7 +290,10 @@ export interface Store {
   resolveChannel(to: string): Promise<ChannelMatch | undefined>;
   /** Stores the MO and, when its app has an uplink address, the uplink outbox row; opt-out texts add a block. */
   insertMo(mo: NewMo): Promise<MoRecord>;
-  listMo(filter: { appId?: string; from?: string; since?: number; until?: number }, page: Page): Promise<Paged<MoRecord>>;
+  listMo(
+    filter: { appId?: string; from?: string; since?: number; until?: number },
+    page: Page,
+  ): Promise<Paged<MoRecord>>;
 
   // blocklist
   addBlock(entry: Omit<BlockRecord, 'id' | 'createdAt'>): Promise<BlockRecord>;

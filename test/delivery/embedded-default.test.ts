@@ -96,6 +96,12 @@ describe('delivery on the embedded default (API → engine → SMPP → simulato
     assert.equal(d.message.statusCode, 'DELIVRD');
     assert.equal(d.parts[0].state, 'DELIVERED');
     assert.ok(d.parts[0].carrierMsgId, 'the carrier id of the part is recorded');
+    // The timeline: accepted → routed (which route, which connector) → submitted → receipt → final.
+    const kinds = d.events.map((e: { kind: string }) => e.kind);
+    assert.deepEqual(kinds.slice(0, 3), ['accepted', 'routed', 'submitted'], JSON.stringify(kinds));
+    const routed = d.events.find((e: { kind: string }) => e.kind === 'routed');
+    assert.equal(routed.detail.route, 'simulator-default');
+    assert.equal(routed.detail.connectorId, d.message.connectorId);
     // The worker records push outcomes in batches a few ms after the receiver answered.
     const delivered = async () =>
       (await detail(sent.smsMsgId)).pushes.some((p: { state: string }) => p.state === 'delivered');

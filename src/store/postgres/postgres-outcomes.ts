@@ -10,8 +10,10 @@
  * Rows are written in message-id order so two transactions touching the same messages lock them
  * in the same order.
  */
+
 import { type Kysely, sql } from 'kysely';
 import { FINAL_STATES } from '../../domain/message-state.js';
+import { routedDetail } from '../message-outcomes.js';
 import type { MessageEvent } from '../records.js';
 import type { Database } from '../schema.js';
 import type { SubmitOutcome } from '../store.js';
@@ -35,6 +37,14 @@ export async function recordSubmitsPg(db: Kysely<Database>, outcomes: SubmitOutc
   const events: MessageEvent[] = [];
   for (const o of sorted) {
     let last = 0;
+    if (o.routed)
+      events.push({
+        messageId: o.messageId,
+        at: o.routed.at,
+        kind: 'routed',
+        seq: null,
+        detail: routedDetail(o),
+      });
     for (const p of o.parts) {
       partMid.push(o.messageId);
       partSeq.push(p.seq);

@@ -9,6 +9,7 @@
  * which PostgreSQL keeps using; `test/store/message-flow.test.ts` runs against both.
  * Like the accept writer, it must run while holding Kysely's connection.
  */
+
 import type BetterSqlite3 from 'better-sqlite3';
 import {
   aggregateMessageState,
@@ -17,6 +18,7 @@ import {
   type MessageState,
   stateForReceiptStat,
 } from '../../domain/message-state.js';
+import { routedDetail } from '../message-outcomes.js';
 import { reportDestination, statusReportPayload } from '../report-rows.js';
 import type { ReceiptInput, ReceiptResult, SubmitOutcome } from '../store.js';
 
@@ -192,6 +194,7 @@ export function createOutcomeWriter(db: BetterSqlite3.Database): OutcomeWriter {
     const events: Array<[number, number, number, string]> = [];
     for (const o of outcomes) {
       let last = 0;
+      if (o.routed) insEvent.run(o.messageId, o.routed.at, 'routed', null, JSON.stringify(routedDetail(o)));
       for (const p of o.parts) {
         submitPart.run(p.carrierMsgId, o.connectorId, p.submittedAt, o.messageId, p.seq);
         events.push([

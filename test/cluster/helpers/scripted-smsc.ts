@@ -75,10 +75,12 @@ export class ScriptedSmsc {
     return best;
   }
 
+  /**
+   * Sends the receipt on a bound session other than the one the submit came on, and — as a real
+   * SMSC does — sends it again until some session acknowledges it (a bind may be moving between
+   * nodes, or a node may answer with an error while its database is busy).
+   */
   async #receipt(from: SmppSession, id: string, src: string, dest: string): Promise<void> {
-    const others = [...this.#sessions].filter((s) => s !== from && s.isBound());
-    if (others.length === 0) return;
-    const target = others[id.length % others.length];
     const now = new Date();
     const body = formatReceiptText({ id, stat: 'DELIVRD', submitDate: now, doneDate: now });
     const pdu = {
@@ -89,11 +91,21 @@ export class ScriptedSmsc {
       data_coding: 0,
       short_message: Buffer.from(body, 'latin1'),
     } as unknown as PduInput;
-    try {
-      const resp = await target.request(pdu, { timeoutMs: 10_000 });
-      if (resp.command_status === 0) this.crossReceipts++;
-    } catch {
-      // The session went away; the test counts only acknowledged receipts.
+    for (let attempt = 0; attempt < 40; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 250));
+      // Only the other node's sessions: the point is a receipt arriving where the submit did not.
+      const others = [...this.#sessions].filter((s) => s !== from && s.isBound());
+      if (others.length === 0) continue;
+      const target = others[(id.length + attempt) % others.length];
+      try {
+        const resp = await target.request(pdu, { timeoutMs: 5_000 });
+        if (resp.command_status === 0) {
+          this.crossReceipts++;
+          return;
+        }
+      } catch {
+        // The session went away or did not answer: try again, like an SMSC's redelivery.
+      }
     }
   }
 }

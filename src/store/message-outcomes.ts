@@ -18,14 +18,7 @@ export async function recordSubmits(ctx: StoreContext, outcomes: SubmitOutcome[]
     const events: MessageEvent[] = [];
     for (const o of outcomes) {
       let last = 0;
-      if (o.routed)
-        events.push({
-          messageId: o.messageId,
-          at: o.routed.at,
-          kind: 'routed',
-          seq: null,
-          detail: routedDetail(o),
-        });
+      events.push(...submitEvents(o));
       for (const p of o.parts) {
         await trx
           .updateTable('message_parts')
@@ -39,13 +32,6 @@ export async function recordSubmits(ctx: StoreContext, outcomes: SubmitOutcome[]
           .where('seq', '=', p.seq)
           .where('state', 'not in', FINAL)
           .execute();
-        events.push({
-          messageId: o.messageId,
-          at: p.submittedAt,
-          kind: 'submitted',
-          seq: p.seq,
-          detail: { carrierMsgId: p.carrierMsgId, connectorId: o.connectorId },
-        });
         last = Math.max(last, p.submittedAt);
       }
       await trx
@@ -203,7 +189,27 @@ export async function appendEvents(ctx: StoreContext, events: MessageEvent[]): P
   if (events.length > 0) await insertEvents(ctx.db, events);
 }
 
-/** Detail of a `routed` event: the route that matched and the connector the message went to. */
-export function routedDetail(o: SubmitOutcome): Record<string, unknown> {
-  return { route: o.routed?.route ?? '', connectorId: o.connectorId };
+/**
+ * The timeline events of one acknowledged submit, the same on every engine: `routed` (route and
+ * connector, when the dispatcher said which route) and one `submitted` per part with its carrier id.
+ */
+export function submitEvents(o: SubmitOutcome): MessageEvent[] {
+  const events: MessageEvent[] = [];
+  if (o.routed)
+    events.push({
+      messageId: o.messageId,
+      at: o.routed.at,
+      kind: 'routed',
+      seq: null,
+      detail: { route: o.routed.route, connectorId: o.connectorId },
+    });
+  for (const p of o.parts)
+    events.push({
+      messageId: o.messageId,
+      at: p.submittedAt,
+      kind: 'submitted',
+      seq: p.seq,
+      detail: { carrierMsgId: p.carrierMsgId, connectorId: o.connectorId },
+    });
+  return events;
 }

@@ -13,7 +13,7 @@
 
 import { type Kysely, sql } from 'kysely';
 import { FINAL_STATES } from '../../domain/message-state.js';
-import { routedDetail } from '../message-outcomes.js';
+import { submitEvents } from '../message-outcomes.js';
 import type { MessageEvent } from '../records.js';
 import type { Database } from '../schema.js';
 import type { SubmitOutcome } from '../store.js';
@@ -37,27 +37,13 @@ export async function recordSubmitsPg(db: Kysely<Database>, outcomes: SubmitOutc
   const events: MessageEvent[] = [];
   for (const o of sorted) {
     let last = 0;
-    if (o.routed)
-      events.push({
-        messageId: o.messageId,
-        at: o.routed.at,
-        kind: 'routed',
-        seq: null,
-        detail: routedDetail(o),
-      });
+    events.push(...submitEvents(o));
     for (const p of o.parts) {
       partMid.push(o.messageId);
       partSeq.push(p.seq);
       partCid.push(p.carrierMsgId);
       partConn.push(o.connectorId);
       partAt.push(p.submittedAt);
-      events.push({
-        messageId: o.messageId,
-        at: p.submittedAt,
-        kind: 'submitted',
-        seq: p.seq,
-        detail: { carrierMsgId: p.carrierMsgId, connectorId: o.connectorId },
-      });
       last = Math.max(last, p.submittedAt);
     }
     msgId.push(o.messageId);

@@ -18,7 +18,8 @@ import {
   type MessageState,
   stateForReceiptStat,
 } from '../../domain/message-state.js';
-import { routedDetail } from '../message-outcomes.js';
+import { submitEvents } from '../message-outcomes.js';
+import type { MessageEvent } from '../records.js';
 import { reportDestination, statusReportPayload } from '../report-rows.js';
 import type { ReceiptInput, ReceiptResult, SubmitOutcome } from '../store.js';
 
@@ -191,24 +192,18 @@ export function createOutcomeWriter(db: BetterSqlite3.Database): OutcomeWriter {
   };
 
   const recordTx = db.transaction((outcomes: SubmitOutcome[]) => {
-    const events: Array<[number, number, number, string]> = [];
+    const events: MessageEvent[] = [];
     for (const o of outcomes) {
       let last = 0;
-      if (o.routed) insEvent.run(o.messageId, o.routed.at, 'routed', null, JSON.stringify(routedDetail(o)));
+      events.push(...submitEvents(o));
       for (const p of o.parts) {
         submitPart.run(p.carrierMsgId, o.connectorId, p.submittedAt, o.messageId, p.seq);
-        events.push([
-          o.messageId,
-          p.submittedAt,
-          p.seq,
-          JSON.stringify({ carrierMsgId: p.carrierMsgId, connectorId: o.connectorId }),
-        ]);
         last = Math.max(last, p.submittedAt);
       }
       submitMessage.run(o.connectorId, last, o.messageId);
       deleteQueue.run(o.messageId);
     }
-    for (const [id, at, seq, detail] of events) insEvent.run(id, at, 'submitted', seq, detail);
+    for (const e of events) insEvent.run(e.messageId, e.at, e.kind, e.seq, JSON.stringify(e.detail));
 
     // Receipts that beat their submit_sm_resp: match them now, as applyReceipts would have.
     if (anyPending.get() === undefined) return;

@@ -103,7 +103,13 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
       scope.addHook('onRoute', (route) => {
         route.schema = { ...(route.schema ?? {}), security: [{ bearer: [] }] };
       });
-      await managePlugin(scope, { store, config, simulator: deps.simulator, engine: deps.engine, authenticate });
+      await managePlugin(scope, {
+        store,
+        config,
+        simulator: deps.simulator,
+        engine: deps.engine,
+        authenticate,
+      });
     },
     { prefix: '/api/v1' },
   );

@@ -176,7 +176,10 @@ function buildProgram(): Command {
     .option('--receipt-delay <ms>', 'delay before a delivery receipt', '200')
     .option('--system-id <id>', 'accept binds only with this system_id (with --password)')
     .option('--password <password>', 'password for --system-id')
-    .option('--control-port <port>', 'also serve POST /mo, GET /stats, GET /magic-numbers over HTTP on this port')
+    .option(
+      '--control-port <port>',
+      'also serve POST /mo, GET /stats, GET /magic-numbers over HTTP on this port',
+    )
     .action(async (o: Opts) => {
       let mod: typeof import('../simulator/cli.js');
       try {

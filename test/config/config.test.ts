@@ -41,8 +41,14 @@ test('the demo profile allows loopback pushes and turns frequency caps off; prod
 test('file ← environment ← flags, in that order of precedence', () => {
   const dir = dataDir();
   const file = join(dir, 'swiftlet.json');
-  writeFileSync(file, JSON.stringify({ port: 9001, host: '0.0.0.0', interception: { keywords: ['casino'] } }));
-  const { config } = loadConfig({ dataDir: dir, configFile: file, host: '127.0.0.2' }, { SWIFTLET_PORT: '9002' });
+  writeFileSync(
+    file,
+    JSON.stringify({ port: 9001, host: '0.0.0.0', interception: { keywords: ['casino'] } }),
+  );
+  const { config } = loadConfig(
+    { dataDir: dir, configFile: file, host: '127.0.0.2' },
+    { SWIFTLET_PORT: '9002' },
+  );
   assert.equal(config.port, 9002);
   assert.equal(config.host, '127.0.0.2');
   assert.deepEqual(config.interception.keywords, ['casino']);

@@ -37,7 +37,11 @@ async function sendAndAwaitDelivery(url: string, demo: DemoInfo, to: string): Pr
   try {
     const tpl = demo.templates.find((t) => t.params.length === 0);
     assert.ok(tpl);
-    const res = await client.batchSendSms({ from: demo.signature.channelNumber, to: [to], templateId: tpl.id });
+    const res = await client.batchSendSms({
+      from: demo.signature.channelNumber,
+      to: [to],
+      templateId: tpl.id,
+    });
     assert.equal(res.code, '000000', JSON.stringify(res));
     return res.result?.[0]?.smsMsgId as string;
   } finally {

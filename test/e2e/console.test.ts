@@ -330,10 +330,10 @@ test('repeated wrong passwords lock the user out', async () => {
 });
 
 test('the carriers page shows the live nodes and which node holds each bind', async () => {
-  const cluster = await api<{ node: string; connectors: Array<{ name: string; slots: Array<{ nodeId: string | null }> }> }>(
-    'GET',
-    '/cluster',
-  );
+  const cluster = await api<{
+    node: string;
+    connectors: Array<{ name: string; slots: Array<{ nodeId: string | null }> }>;
+  }>('GET', '/cluster');
   assert.equal(cluster.status, 200);
   const node = cluster.body.node;
   assert.ok(node, 'the answering node has an id');

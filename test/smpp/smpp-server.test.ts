@@ -1,13 +1,22 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, test } from 'node:test';
-import { COMMAND_STATUSES, CommandStatus, commandStatusInfo, isThrottleStatus } from '../../src/smpp/command-status.js';
+import {
+  COMMAND_STATUSES,
+  CommandStatus,
+  commandStatusInfo,
+  isThrottleStatus,
+} from '../../src/smpp/command-status.js';
 import { SmppSession } from '../../src/smpp/session.js';
 import { SmppServer } from '../../src/smpp/smpp-server.js';
 
 const FAST = { sweepIntervalMs: 20, enquireLinkIntervalMs: 0 };
 
-async function esme(port: number, bindType: 'transmitter' | 'receiver' | 'transceiver', system_id = 'acct'): Promise<SmppSession> {
+async function esme(
+  port: number,
+  bindType: 'transmitter' | 'receiver' | 'transceiver',
+  system_id = 'acct',
+): Promise<SmppSession> {
   const socket = net.connect(port, '127.0.0.1');
   await new Promise((r) => socket.once('connect', r));
   const s = new SmppSession(socket, { config: FAST });
@@ -23,9 +32,18 @@ describe('SmppServer', () => {
     const sub = await s.request({ command: 'submit_sm', destination_addr: '1' });
     assert.equal(sub.command, 'submit_sm_resp');
     assert.equal(sub.command === 'submit_sm_resp' && sub.message_id, '1');
-    assert.equal((await s.request({ command: 'query_sm', message_id: '1' })).command_status, CommandStatus.ESME_RQUERYFAIL);
-    assert.equal((await s.request({ command: 'cancel_sm', message_id: '1' })).command_status, CommandStatus.ESME_RCANCELFAIL);
-    assert.equal((await s.request({ command: 'replace_sm', message_id: '1' })).command_status, CommandStatus.ESME_RREPLACEFAIL);
+    assert.equal(
+      (await s.request({ command: 'query_sm', message_id: '1' })).command_status,
+      CommandStatus.ESME_RQUERYFAIL,
+    );
+    assert.equal(
+      (await s.request({ command: 'cancel_sm', message_id: '1' })).command_status,
+      CommandStatus.ESME_RCANCELFAIL,
+    );
+    assert.equal(
+      (await s.request({ command: 'replace_sm', message_id: '1' })).command_status,
+      CommandStatus.ESME_RREPLACEFAIL,
+    );
     assert.equal((await s.request({ command: 'data_sm' })).command, 'data_sm_resp');
     assert.equal((await s.request({ command: 'enquire_link' })).command, 'enquire_link_resp');
     server.handler = { onQuerySm: (p) => ({ message_id: p.message_id, message_state: 2, final_date: '' }) };
@@ -41,7 +59,9 @@ describe('SmppServer', () => {
     const rx = await esme(port, 'receiver');
     assert.equal((await rx.request({ command: 'submit_sm' })).command_status, CommandStatus.ESME_RINVBNDSTS);
     const tx = await esme(port, 'transmitter', 'other');
-    await assert.rejects(server.deliver('other', { short_message: Buffer.from('x') }), { code: 'SMPP_ERR_NOT_BOUND' });
+    await assert.rejects(server.deliver('other', { short_message: Buffer.from('x') }), {
+      code: 'SMPP_ERR_NOT_BOUND',
+    });
     assert.equal((await server.deliver('acct', { short_message: Buffer.from('x') })).command_status, 0);
     rx.close();
     tx.close();
@@ -49,7 +69,13 @@ describe('SmppServer', () => {
   });
 
   test('authenticateCallbackSeesCredentialsAndCanRefuse', async () => {
-    const server = new SmppServer({ sessionConfig: FAST, handler: { authenticate: (r) => (r.password === 'pw' && r.bindType === 'transceiver' ? 0 : CommandStatus.ESME_RINVPASWD) } });
+    const server = new SmppServer({
+      sessionConfig: FAST,
+      handler: {
+        authenticate: (r) =>
+          r.password === 'pw' && r.bindType === 'transceiver' ? 0 : CommandStatus.ESME_RINVPASWD,
+      },
+    });
     const port = await server.listen(0);
     const ok = await esme(port, 'transceiver');
     assert.equal(server.boundSessions('acct').length, 1);

@@ -12,11 +12,27 @@ import { SmppServer } from '../../src/smpp/smpp-server.js';
 function selfSigned(dir: string): { key: Buffer; cert: Buffer } {
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout', key, '-out', cert,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(key), cert: readFileSync(cert) };
 }
 
@@ -58,7 +74,10 @@ describe('SMPP over TLS', () => {
       client.start();
       await client.ready();
       const res = await client.submit(
-        buildSubmitSmParts({ source_addr: 'Swift', destination_addr: '8613800000077', registered_delivery: 1 }, 'hi'),
+        buildSubmitSmParts(
+          { source_addr: 'Swift', destination_addr: '8613800000077', registered_delivery: 1 },
+          'hi',
+        ),
       );
       assert.equal(res.length, 1);
       assert.ok(res[0].ok, JSON.stringify(res[0]));

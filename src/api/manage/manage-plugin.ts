@@ -28,15 +28,18 @@ export async function managePlugin(
   const expected = deps.config.adminToken;
   // The console's hook (src/api/console) accepts the bearer token OR a console session + CSRF.
   if (deps.authenticate) app.addHook('onRequest', deps.authenticate);
-  else app.addHook('onRequest', async (req, res) => {
-    const h = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-    if (!m || !tokenMatches(m[1], expected)) {
-      return res
-        .code(401)
-        .send(errorPayload('UNAUTHORIZED', 'missing or invalid admin token (Authorization: Bearer <token>)'));
-    }
-  });
+  else
+    app.addHook('onRequest', async (req, res) => {
+      const h = req.headers.authorization ?? '';
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+      if (!m || !tokenMatches(m[1], expected)) {
+        return res
+          .code(401)
+          .send(
+            errorPayload('UNAUTHORIZED', 'missing or invalid admin token (Authorization: Bearer <token>)'),
+          );
+      }
+    });
 
   app.setErrorHandler((err: FastifyError | HttpError, req, res) => {
     if (err instanceof HttpError)

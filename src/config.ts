@@ -15,6 +15,7 @@ import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_FREQUENCY_RULES } from './domain/frequency.js';
+import { MESSAGE_ID_MODES } from './smpp/message-id.js';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -46,14 +47,7 @@ const CarrierConnectorSchema = Type.Object(
     textMode: Type.Optional(
       Type.Union([Type.Literal('gsm7'), Type.Literal('gsm7-packed'), Type.Literal('latin1')]),
     ),
-    msgIdType: Type.Optional(
-      Type.Union([
-        Type.Literal('auto'),
-        Type.Literal('hex'),
-        Type.Literal('decimal'),
-        Type.Literal('string'),
-      ]),
-    ),
+    msgIdType: Type.Optional(Type.Union(MESSAGE_ID_MODES.map((m) => Type.Literal(m)))),
     tls: Type.Optional(Type.Boolean()),
     enabled: Type.Optional(Type.Boolean()),
   },

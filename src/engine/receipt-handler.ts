@@ -69,7 +69,11 @@ export class ReceiptHandler {
     if (stat === 'ENROUTE') return Promise.resolve();
     const input: ReceiptInput = {
       connectorId,
-      carrierMsgId: normalizeMessageId(receipt.message_id, msgIdType),
+      carrierMsgId: normalizeMessageId(
+        receipt.message_id,
+        msgIdType,
+        receipt.message_id_from === 'tlv' ? 'submit' : 'receipt-text',
+      ),
       stat,
       err: receipt.err ?? (receipt.network_error ? String(receipt.network_error.error_code) : null),
       receivedAt: this.#clock(),

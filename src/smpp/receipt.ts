@@ -89,6 +89,8 @@ export interface ReceiptText {
 export interface DeliveryReceipt {
   /** receipted_message_id TLV when present, else `id:` from the text. */
   message_id: string | undefined;
+  /** Where `message_id` came from (the text's `id:` may be written in another base). */
+  message_id_from: 'tlv' | 'text';
   /** Upper-case 7-letter stat (from message_state TLV, else the text, long spellings mapped). */
   stat: ReceiptStat | string | undefined;
   /** message_state TLV, else derived from `stat`. */
@@ -158,6 +160,7 @@ export function parseDeliveryReceipt(
   const stat = (tlvState !== undefined ? statForMessageState(tlvState) : undefined) ?? textStat;
   return {
     message_id: tlvId !== undefined && tlvId !== '' ? tlvId : fields.id,
+    message_id_from: tlvId !== undefined && tlvId !== '' ? 'tlv' : 'text',
     stat,
     message_state: tlvState ?? (stat !== undefined ? messageStateForStat(stat) : undefined),
     err: fields.err,

@@ -8,6 +8,7 @@ import type { MessageState } from '../domain/message-state.js';
 import type { ConcatMode } from '../domain/segments.js';
 import type { TemplateType } from '../domain/signature.js';
 import type { VariableAttribute } from '../domain/template.js';
+import type { MessageIdMode } from '../smpp/message-id.js';
 
 export type AppStatus = 'active' | 'frozen';
 export type Region = 'cn' | 'intl';
@@ -37,7 +38,10 @@ export interface AppRecord {
   updatedAt: number;
 }
 
-export type NewApp = Omit<AppRecord, 'id' | 'appKey' | 'appSecret' | 'channelNumber' | 'createdAt' | 'updatedAt'> & {
+export type NewApp = Omit<
+  AppRecord,
+  'id' | 'appKey' | 'appSecret' | 'channelNumber' | 'createdAt' | 'updatedAt'
+> & {
   /** Given only by tests and the demo profile; generated otherwise. */
   appKey?: string;
   appSecret?: string;
@@ -230,7 +234,7 @@ export interface BlockRecord {
 }
 
 export type BindMode = 'transceiver' | 'transmitter_receiver';
-export type MsgIdType = 'auto' | 'hex' | 'decimal' | 'string';
+export type MsgIdType = MessageIdMode;
 
 export interface ConnectorRecord {
   id: string;

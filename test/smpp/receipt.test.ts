@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import {
   formatReceiptText,
   isDeliveryReceipt,
@@ -105,10 +106,32 @@ describe('normalizeMessageId', () => {
     assert.equal(normalizeMessageId('ffffffffffffffffffff', 'hex'), '1208925819614629174706175');
   });
 
-  test('auto reads digits as decimal and hex letters as hex, other ids case-folded', () => {
+  test('auto ignores case, 0x and leading zeros but never converts between bases', () => {
     assert.equal(normalizeMessageId('00026'), '26');
-    assert.equal(normalizeMessageId('1A'), '26');
+    assert.equal(normalizeMessageId('0001A'), normalizeMessageId('0x1a'));
+    assert.equal(normalizeMessageId('000'), '0');
     assert.equal(normalizeMessageId('Msg-ABC'), 'msg-abc');
+    // An SMSC with hex ids issues both "a" and "10": they must stay two ids.
+    assert.notEqual(normalizeMessageId('a'), normalizeMessageId('10'));
+  });
+
+  test('auto is injective over the hex ids of one SMSC (property)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n }), fc.bigInt({ min: 0n, max: 2n ** 64n }), (a, b) => {
+        const ka = normalizeMessageId(a.toString(16).toUpperCase());
+        const kb = normalizeMessageId(`000${b.toString(16)}`);
+        return (ka === kb) === (a === b);
+      }),
+    );
+  });
+
+  test('hex-decimal and decimal-hex read the receipt text in the other base; the TLV like the response', () => {
+    const resp = normalizeMessageId('1A2B', 'hex-decimal', 'submit');
+    assert.equal(normalizeMessageId('6699', 'hex-decimal', 'receipt-text'), resp);
+    assert.equal(normalizeMessageId('1a2b', 'hex-decimal', 'submit'), resp, 'TLV id, as in the response');
+    assert.notEqual(normalizeMessageId('1A2B', 'hex-decimal', 'receipt-text'), resp);
+    const dec = normalizeMessageId('6699', 'decimal-hex', 'submit');
+    assert.equal(normalizeMessageId('00001a2b', 'decimal-hex', 'receipt-text'), dec);
   });
 
   test('string mode is exact apart from trimming', () => {

@@ -1,12 +1,13 @@
 /** `/connectors` and `/routes`: the SMPP carriers and the routing table. */
 import type { FastifyInstance } from 'fastify';
 import { type TSchema, Type } from 'typebox';
+import { MESSAGE_ID_MODES } from '../../smpp/message-id.js';
 import type { NewConnector, NewRoute } from '../../store/records.js';
 import { notFound } from './http-error.js';
 import type { ManageDeps } from './manage-deps.js';
 import { connectorView, routeView } from './views.js';
 
-const lit = (xs: string[]) => Type.Union(xs.map((x) => Type.Literal(x)));
+const lit = (xs: readonly string[]) => Type.Union(xs.map((x) => Type.Literal(x)));
 const connectorFields = {
   name: Type.String({ minLength: 1, maxLength: 64 }),
   host: Type.String({ minLength: 1 }),
@@ -20,7 +21,7 @@ const connectorFields = {
   tps: Type.Integer({ minimum: 0 }),
   concat: lit(['udh8', 'udh16', 'sar', 'payload']),
   textMode: lit(['gsm7', 'gsm7-packed', 'latin1']),
-  msgIdType: lit(['auto', 'hex', 'decimal', 'string']),
+  msgIdType: lit(MESSAGE_ID_MODES),
   tls: Type.Boolean(),
   enabled: Type.Boolean(),
 };

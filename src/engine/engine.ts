@@ -233,7 +233,9 @@ export class Engine {
       .finally(() => {
         if (!this.#running) return;
         this.#sampler = setTimeout(() => {
-          void this.#uplink.sweep();
+          void this.#uplink
+            .sweep()
+            .catch((err) => this.#log.error({ err }, 'storing waiting MO parts failed; retried next sweep'));
           this.#sample();
         }, 5_000);
         this.#sampler.unref?.();

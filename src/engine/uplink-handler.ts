@@ -1,8 +1,7 @@
 import { newSmsMsgId } from '../domain/ids.js';
 import { normalizeNumber } from '../domain/phone.js';
-import { Reassembler, type ReassemblerOptions } from '../smpp/reassembler.js';
-import { decodeShortMessage } from '../smpp/short-message-decoder.js';
-import type { Store } from '../store/store.js';
+import { decodeShortMessage, type PayloadAlphabet, unitsToText } from '../smpp/short-message-decoder.js';
+import type { MoTextAssembler, Store } from '../store/store.js';
 import type { InboundDeliver } from './carrier-link.js';
 import type { Logger } from './logger.js';
 
@@ -31,54 +30,90 @@ export function moSender(addr: string, ton: number, region?: 'cn' | 'intl'): str
   return a;
 }
 
+/** How long the parts of a concatenated MO wait for the rest: 5 minutes (handsets send them seconds apart). */
+export const DEFAULT_MO_REASSEMBLY_TIMEOUT_MS = 5 * 60_000;
+
+/** Joins stored payload units into text: units join before decoding (split escapes, surrogates). */
+export const assembleMoText: MoTextAssembler = (alphabet, units) =>
+  unitsToText(alphabet as PayloadAlphabet, Buffer.concat(units));
+
 /**
- * MO (non-receipt deliver_sm) → `store.insertMo`, which finds the app by channel number,
- * writes the uplink outbox row and applies opt-out (`R`, `TD`, `STOP`, `UNSUBSCRIBE`) in one
- * transaction. `handle()` resolves after that commit, so deliver_sm_resp follows it.
+ * MO (non-receipt deliver_sm) → the store, committed before `handle()` resolves, so the session's
+ * deliver_sm_resp follows the commit and a crash before it makes the SMSC send the MO again.
  *
- * Concatenated MO: the parts of an unfinished message are acknowledged as they arrive and held
- * in a bounded {@link Reassembler}; the whole text is committed when the last part comes. A group
- * that never completes is committed with the text that did arrive when it times out (`sweep`),
- * rather than dropped. (A crash loses held parts the SMSC already considers delivered — the cost
- * of not making the SMSC wait minutes for a response.)
+ * A single-part MO is one `insertMo` (app by channel number, uplink outbox row, opt-out block).
+ * Each part of a concatenated MO is stored by `addMoPart` in the transaction that acknowledges
+ * it — nothing is held in memory, so a crash or restart between two parts loses nothing, and on
+ * a cluster the parts may arrive at different nodes. The part that completes the message commits
+ * the MO in the same transaction. A message whose parts stop coming is stored with the parts that
+ * did arrive after `timeoutMs` (`sweep`), rather than dropped.
  */
 export class UplinkHandler {
   readonly #store: Store;
   readonly #log: Logger;
   readonly #clock: () => number;
-  readonly #reassembler: Reassembler<string>;
+  readonly #timeoutMs: number;
   #received = 0;
 
-  constructor(deps: { store: Store; log: Logger; clock?: () => number; reassembly?: ReassemblerOptions }) {
+  constructor(deps: { store: Store; log: Logger; clock?: () => number; reassemblyTimeoutMs?: number }) {
     this.#store = deps.store;
     this.#log = deps.log;
     this.#clock = deps.clock ?? Date.now;
-    this.#reassembler = new Reassembler<string>({ now: this.#clock, ...deps.reassembly });
+    this.#timeoutMs = deps.reassemblyTimeoutMs ?? DEFAULT_MO_REASSEMBLY_TIMEOUT_MS;
   }
 
-  /** Stores one MO (or holds one part of it). Rejects when the store write failed. */
+  /** Stores one MO, or one part of it. Rejects when the store write failed (the SMSC then retries). */
   async handle(d: InboundDeliver): Promise<void> {
     const { pdu } = d;
-    const from = moSender(pdu.source_addr, pdu.source_addr_ton);
     const to = pdu.destination_addr.trim();
     const decoded = decodeShortMessage({ ...pdu, tlvs: [...pdu.tlvs] });
-    const r = this.#reassembler.add(from, to, decoded, d.connectorId);
+    const from = await this.#sender(moSender(pdu.source_addr, pdu.source_addr_ton), to);
+    const c = decoded.concat;
+    // A part numbered outside its total cannot be joined; its text is still the customer's.
+    if (!c || c.total <= 1 || c.seq < 1 || c.seq > c.total) {
+      await this.#insert(from, to, decoded.text, d.connectorId);
+      return;
+    }
+    const r = await this.#store.addMoPart(
+      {
+        groupKey: JSON.stringify([from, to, c.refBits, c.ref, c.total]),
+        seq: c.seq,
+        total: c.total,
+        alphabet: decoded.alphabet,
+        units: decoded.units,
+        from,
+        to,
+        connectorId: d.connectorId,
+        receivedAt: this.#clock(),
+      },
+      newSmsMsgId(),
+      assembleMoText,
+    );
     if (r.status !== 'complete') return;
-    await this.#insert(from, to, r.text, d.connectorId);
+    this.#received++;
+    if (r.late) {
+      this.#log.warn(
+        { from, to, seq: c.seq, total: c.total },
+        'MO part arrived after its message was stored incomplete; stored on its own',
+      );
+    }
   }
 
-  /** Commits the partial text of groups that timed out. Call every few seconds. */
+  /**
+   * Stores messages whose parts stopped coming (with the parts that did arrive) and those two
+   * nodes completed at once; purges old consumed parts. Call every few seconds.
+   */
   async sweep(): Promise<void> {
-    for (const g of this.#reassembler.sweep()) {
-      const [from, to] = g.key.split('\u0000');
-      const connectorId = (g.contexts[0] as string | undefined) ?? null;
-      this.#log.warn(
-        { from, to, received: g.received, total: g.total },
-        'incomplete MO stored with the parts received',
-      );
-      await this.#insert(from, to, g.partialText, connectorId).catch((err) =>
-        this.#log.error({ err }, 'storing an incomplete MO failed'),
-      );
+    const now = this.#clock();
+    const flushed = await this.#store.flushMoParts(now - this.#timeoutMs, now, newSmsMsgId, assembleMoText);
+    for (const f of flushed) {
+      this.#received++;
+      if (f.received < f.total) {
+        this.#log.warn(
+          { from: f.mo.from, to: f.mo.to, received: f.received, total: f.total },
+          'incomplete MO stored with the parts received',
+        );
+      }
     }
   }
 
@@ -94,14 +129,17 @@ export class UplinkHandler {
   }
 
   /**
-   * `from` is the sender as the SMSC gave it (already E.164 when the SMSC said international);
-   * national senders are normalised here, once per complete MO, because that needs the app.
+   * `from` as the SMSC gave it (already E.164 when the SMSC said international); a national
+   * sender is normalised here because that needs the app behind `to`.
    */
+  async #sender(from: string, to: string): Promise<string> {
+    return from.startsWith('+') ? from : moSender(from, TON_UNKNOWN, await this.#regionOf(to));
+  }
+
   async #insert(from: string, to: string, body: string, connectorId: string | null): Promise<void> {
-    const sender = from.startsWith('+') ? from : moSender(from, TON_UNKNOWN, await this.#regionOf(to));
     await this.#store.insertMo({
       smsMsgId: newSmsMsgId(),
-      from: sender,
+      from,
       to,
       body,
       connectorId,

@@ -189,6 +189,9 @@ export class KyselyStore implements Store {
   // uplink and blocklist
   resolveChannel: Store['resolveChannel'] = (to) => uplink.resolveChannelIn(this.#ctx.db, to);
   insertMo: Store['insertMo'] = (mo) => uplink.insertMo(this.#ctx, mo);
+  addMoPart: Store['addMoPart'] = (p, id, assemble) => uplink.addMoPart(this.#ctx, p, id, assemble);
+  flushMoParts: Store['flushMoParts'] = (older, now, newId, assemble) =>
+    uplink.flushMoParts(this.#ctx, older, now, newId, assemble);
   listMo: Store['listMo'] = (f, p) => uplink.listMo(this.#ctx, f, p);
   addBlock: Store['addBlock'] = (e) => uplink.addBlock(this.#ctx, e);
   removeBlock: Store['removeBlock'] = (id) => uplink.removeBlock(this.#ctx, id);

@@ -81,19 +81,26 @@ export async function insertReports(
             err: p.err,
           }),
         ),
-        state: 'pending',
-        attempts: 0,
-        due_at: now,
-        created_at: now,
-        last_attempt_at: null,
-        last_http_status: null,
-        last_error: null,
-        lease_owner: null,
-        lease_until: null,
+        ...newOutboxState(now),
       })),
     )
     .execute();
   return parts.length;
+}
+
+/** The columns of an outbox row not yet tried: pending, due at `now`, no attempts, no lease. */
+export function newOutboxState(now: number) {
+  return {
+    state: 'pending',
+    attempts: 0,
+    due_at: now,
+    created_at: now,
+    last_attempt_at: null,
+    last_http_status: null,
+    last_error: null,
+    lease_owner: null,
+    lease_until: null,
+  } as const;
 }
 
 /**

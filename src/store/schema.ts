@@ -164,6 +164,21 @@ export interface MoTable {
   received_at: number;
 }
 
+/** One part of a concatenated MO (migration 0002). */
+export interface MoPartsTable {
+  group_key: string;
+  seq: number;
+  total: number;
+  alphabet: string;
+  /** Payload units before decoding, hex. */
+  units: string;
+  from_number: string;
+  to_number: string;
+  connector_id: string | null;
+  received_at: number;
+  consumed_at: number | null;
+}
+
 export interface BlocksTable {
   id: Generated<number>;
   app_id: string | null;
@@ -217,6 +232,7 @@ export interface Database {
   push_attempts: PushAttemptsTable;
   pending_receipts: PendingReceiptsTable;
   mo: MoTable;
+  mo_parts: MoPartsTable;
   blocks: BlocksTable;
   connectors: ConnectorsTable;
   routes: RoutesTable;

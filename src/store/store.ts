@@ -144,6 +144,40 @@ export interface NewMo {
   receivedAt: number;
 }
 
+/**
+ * One part of a concatenated MO, as it arrived: payload units before decoding (see
+ * `Store.addMoPart`). Parts of one message share `groupKey` (sender, destination, reference,
+ * total), which the caller builds.
+ */
+export interface NewMoPart {
+  groupKey: string;
+  /** 1-based position, ≤ `total`. */
+  seq: number;
+  total: number;
+  /** How the units decode (`PayloadAlphabet` of the SMPP layer); the first part's is used. */
+  alphabet: string;
+  units: Buffer;
+  from: string;
+  to: string;
+  connectorId: string | null;
+  receivedAt: number;
+}
+
+/** Joins the payload units of a message's parts (in part order, gaps skipped) into its text. */
+export type MoTextAssembler = (alphabet: string, units: Buffer[]) => string;
+
+/** What `addMoPart` did with a part. */
+export type MoPartResult =
+  /** Stored; the message waits for more parts. */
+  | { status: 'pending'; received: number; total: number }
+  /** This part was stored before (a redelivery): nothing changed. */
+  | { status: 'duplicate' }
+  /**
+   * The MO was committed: the message is whole, or (`late`) the part arrived after its message
+   * had already been stored incomplete and becomes an MO of its own.
+   */
+  | { status: 'complete'; mo: MoRecord; late: boolean };
+
 export interface ChannelMatch {
   appId: string;
   signatureId: string | null;
@@ -290,6 +324,24 @@ export interface Store {
   resolveChannel(to: string): Promise<ChannelMatch | undefined>;
   /** Stores the MO and, when its app has an uplink address, the uplink outbox row; opt-out texts add a block. */
   insertMo(mo: NewMo): Promise<MoRecord>;
+  /**
+   * Stores one part of a concatenated MO in one transaction; the part that completes its message
+   * commits the MO (as `insertMo`) in the same transaction. So when this resolves the part is
+   * durable and the SMSC may be answered. Safe with several nodes: a message is completed once.
+   */
+  addMoPart(part: NewMoPart, smsMsgId: string, assemble: MoTextAssembler): Promise<MoPartResult>;
+  /**
+   * Commits as MOs the messages whose parts are all present (two nodes may each have stored one
+   * of the last parts) or whose first part arrived before `olderThan` (stored with the parts that
+   * did arrive), and purges parts consumed before `olderThan`. Returns the MOs with how many
+   * parts each had.
+   */
+  flushMoParts(
+    olderThan: number,
+    now: number,
+    newSmsMsgId: () => string,
+    assemble: MoTextAssembler,
+  ): Promise<Array<{ mo: MoRecord; received: number; total: number }>>;
   listMo(
     filter: { appId?: string; from?: string; since?: number; until?: number },
     page: Page,

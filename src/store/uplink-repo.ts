@@ -3,13 +3,14 @@
  * and opt-out replies that add a promotion block. Also the blocklist they share.
  */
 
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { isOptOutText } from '../domain/opt-out.js';
+import { newOutboxState } from './message-writes.js';
 import type { BlockRecord, MoRecord } from './records.js';
 import { uplinkPayload } from './report-rows.js';
 import { toBlock, toMo } from './row-mappers.js';
-import type { Database } from './schema.js';
-import type { ChannelMatch, NewMo, Page, Paged } from './store.js';
+import type { Database, MoPartsTable } from './schema.js';
+import type { ChannelMatch, MoPartResult, MoTextAssembler, NewMo, NewMoPart, Page, Paged } from './store.js';
 import { pageOf, type StoreContext } from './store-context.js';
 
 /** Every leading substring of `to`, so the lookup is an indexed IN over exact values. */
@@ -48,76 +49,195 @@ export async function resolveChannelIn(db: Kysely<Database>, to: string): Promis
   return best;
 }
 
-export async function insertMo(ctx: StoreContext, mo: NewMo): Promise<MoRecord> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const match = await resolveChannelIn(trx, mo.to);
-    const app = match
-      ? await trx
-          .selectFrom('apps')
-          .select(['id', 'uplink_url', 'uplink_create_time'])
-          .where('id', '=', match.appId)
-          .executeTakeFirst()
-      : undefined;
-    const row = await trx
-      .insertInto('mo')
+export function insertMo(ctx: StoreContext, mo: NewMo): Promise<MoRecord> {
+  return ctx.db.transaction().execute((trx) => insertMoTx(trx, mo));
+}
+
+/** `insertMo` inside the caller's transaction. */
+async function insertMoTx(trx: Kysely<Database>, mo: NewMo): Promise<MoRecord> {
+  const match = await resolveChannelIn(trx, mo.to);
+  const app = match
+    ? await trx
+        .selectFrom('apps')
+        .select(['id', 'uplink_url', 'uplink_create_time'])
+        .where('id', '=', match.appId)
+        .executeTakeFirst()
+    : undefined;
+  const row = await trx
+    .insertInto('mo')
+    .values({
+      sms_msg_id: mo.smsMsgId,
+      app_id: app?.id ?? null,
+      from_number: mo.from,
+      to_number: mo.to,
+      body: mo.body,
+      connector_id: mo.connectorId,
+      received_at: mo.receivedAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const rec = toMo(row);
+  if (app?.uplink_url) {
+    await trx
+      .insertInto('outbox')
       .values({
-        sms_msg_id: mo.smsMsgId,
-        app_id: app?.id ?? null,
-        from_number: mo.from,
-        to_number: mo.to,
-        body: mo.body,
-        connector_id: mo.connectorId,
-        received_at: mo.receivedAt,
+        kind: 'uplink',
+        app_id: app.id,
+        message_id: null,
+        mo_id: rec.id,
+        url: app.uplink_url,
+        payload: JSON.stringify(uplinkPayload(rec, Boolean(app.uplink_create_time))),
+        ...newOutboxState(mo.receivedAt),
       })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const rec = toMo(row);
-    if (app?.uplink_url) {
+      .execute();
+  }
+  if (app && isOptOutText(mo.body)) {
+    const existing = await trx
+      .selectFrom('blocks')
+      .select('id')
+      .where('number', '=', mo.from)
+      .where('app_id', '=', app.id)
+      .where('scope', '=', 'promotion')
+      .executeTakeFirst();
+    if (!existing) {
       await trx
-        .insertInto('outbox')
+        .insertInto('blocks')
         .values({
-          kind: 'uplink',
           app_id: app.id,
-          message_id: null,
-          mo_id: rec.id,
-          url: app.uplink_url,
-          payload: JSON.stringify(uplinkPayload(rec, Boolean(app.uplink_create_time))),
-          state: 'pending',
-          attempts: 0,
-          due_at: mo.receivedAt,
+          number: mo.from,
+          scope: 'promotion',
+          reason: 'opt-out',
+          note: `MO ${mo.smsMsgId}`,
           created_at: mo.receivedAt,
-          last_attempt_at: null,
-          last_http_status: null,
-          last_error: null,
-          lease_owner: null,
-          lease_until: null,
         })
         .execute();
     }
-    if (app && isOptOutText(mo.body)) {
-      const existing = await trx
-        .selectFrom('blocks')
-        .select('id')
-        .where('number', '=', mo.from)
-        .where('app_id', '=', app.id)
-        .where('scope', '=', 'promotion')
-        .executeTakeFirst();
-      if (!existing) {
-        await trx
-          .insertInto('blocks')
-          .values({
-            app_id: app.id,
-            number: mo.from,
-            scope: 'promotion',
-            reason: 'opt-out',
-            note: `MO ${mo.smsMsgId}`,
-            created_at: mo.receivedAt,
-          })
-          .execute();
-      }
+  }
+  return rec;
+}
+
+type MoPartRow = Selectable<MoPartsTable>;
+
+const byPartOrder = (a: MoPartRow, b: MoPartRow) => a.seq - b.seq;
+
+/** The MO made of these parts (the first part's alphabet, sender and connector). */
+function moFromParts(
+  rows: MoPartRow[],
+  smsMsgId: string,
+  receivedAt: number,
+  assemble: MoTextAssembler,
+): NewMo {
+  const sorted = [...rows].sort(byPartOrder);
+  const first = sorted[0];
+  return {
+    smsMsgId,
+    from: first.from_number,
+    to: first.to_number,
+    body: assemble(
+      first.alphabet,
+      sorted.map((r) => Buffer.from(r.units, 'hex')),
+    ),
+    connectorId: first.connector_id,
+    receivedAt,
+  };
+}
+
+/**
+ * Marks the group's unconsumed parts consumed and returns them. The UPDATE is the claim: on
+ * PostgreSQL a concurrent claimer waits for the row locks and then finds nothing left.
+ */
+function consumeGroup(trx: Kysely<Database>, groupKey: string, now: number): Promise<MoPartRow[]> {
+  return trx
+    .updateTable('mo_parts')
+    .set({ consumed_at: now })
+    .where('group_key', '=', groupKey)
+    .where('consumed_at', 'is', null)
+    .returningAll()
+    .execute();
+}
+
+export function addMoPart(
+  ctx: StoreContext,
+  part: NewMoPart,
+  smsMsgId: string,
+  assemble: MoTextAssembler,
+): Promise<MoPartResult> {
+  return ctx.db.transaction().execute(async (trx): Promise<MoPartResult> => {
+    const ins = await trx
+      .insertInto('mo_parts')
+      .values({
+        group_key: part.groupKey,
+        seq: part.seq,
+        total: part.total,
+        alphabet: part.alphabet,
+        units: part.units.toString('hex'),
+        from_number: part.from,
+        to_number: part.to,
+        connector_id: part.connectorId,
+        received_at: part.receivedAt,
+        consumed_at: null,
+      })
+      .onConflict((oc) => oc.columns(['group_key', 'seq']).doNothing())
+      .executeTakeFirst();
+    if (Number(ins.numInsertedOrUpdatedRows ?? 0n) === 0) return { status: 'duplicate' };
+    const rows = await trx
+      .selectFrom('mo_parts')
+      .select(['seq', 'consumed_at'])
+      .where('group_key', '=', part.groupKey)
+      .execute();
+    if (rows.some((r) => r.consumed_at !== null)) {
+      // Its message was already stored without it (timed out): this part is an MO of its own.
+      const [late] = await trx
+        .updateTable('mo_parts')
+        .set({ consumed_at: part.receivedAt })
+        .where('group_key', '=', part.groupKey)
+        .where('seq', '=', part.seq)
+        .returningAll()
+        .execute();
+      const mo = await insertMoTx(trx, moFromParts([late], smsMsgId, part.receivedAt, assemble));
+      return { status: 'complete', mo, late: true };
     }
-    return rec;
+    if (rows.length < part.total) return { status: 'pending', received: rows.length, total: part.total };
+    const taken = await consumeGroup(trx, part.groupKey, part.receivedAt);
+    if (taken.length < part.total) return { status: 'pending', received: taken.length, total: part.total };
+    const mo = await insertMoTx(trx, moFromParts(taken, smsMsgId, part.receivedAt, assemble));
+    return { status: 'complete', mo, late: false };
   });
+}
+
+export async function flushMoParts(
+  ctx: StoreContext,
+  olderThan: number,
+  now: number,
+  newSmsMsgId: () => string,
+  assemble: MoTextAssembler,
+): Promise<Array<{ mo: MoRecord; received: number; total: number }>> {
+  const due = await ctx.db
+    .selectFrom('mo_parts')
+    .select('group_key')
+    .where('consumed_at', 'is', null)
+    .groupBy('group_key')
+    .having((h) =>
+      h.or([h(h.fn.countAll(), '>=', h.fn.max('total')), h(h.fn.min('received_at'), '<', olderThan)]),
+    )
+    .limit(500)
+    .execute();
+  const out: Array<{ mo: MoRecord; received: number; total: number }> = [];
+  for (const { group_key } of due) {
+    const r = await ctx.db.transaction().execute(async (trx) => {
+      const taken = await consumeGroup(trx, group_key, now);
+      if (taken.length === 0) return null;
+      const first = taken.reduce((a, b) => (b.received_at < a.received_at ? b : a));
+      const mo = await insertMoTx(
+        trx,
+        moFromParts(taken, newSmsMsgId(), Number(first.received_at), assemble),
+      );
+      return { mo, received: taken.length, total: taken[0].total };
+    });
+    if (r) out.push(r);
+  }
+  await ctx.db.deleteFrom('mo_parts').where('consumed_at', '<', olderThan).execute();
+  return out;
 }
 
 export function listMo(

@@ -257,6 +257,22 @@ describe('delivery on the embedded default (API → engine → SMPP → simulato
     assert.equal(list.json.items[0]?.smsMsgId, push.smsMsgId);
   });
 
+  it('a long MO (three UCS-2 parts over SMPP) reaches the uplink address whole, as one MO', async () => {
+    const text = `${'長'.repeat(66)}😀${'い'.repeat(70)}${'x'.repeat(40)}`;
+    const mo = await s.api('POST', '/simulator/mo', { from: '+8613700000043', to: channel, text });
+    assert.equal(mo.status, 202);
+    const pushes = await rx.until(
+      () => {
+        const got = rx.forms('/uplink').filter((f) => f.from === '+8613700000043');
+        return got.length >= 1 && got;
+      },
+      10_000,
+      'long uplink push',
+    );
+    assert.equal(pushes.length, 1, 'one MO, not one per part');
+    assert.equal(pushes[0].body, text);
+  });
+
   it('an MO "R" blocks the next PROMOTION_TYPE message to that number, with a status report', async () => {
     const sig = await s.api('POST', '/signatures', {
       app: s.demo.appId,

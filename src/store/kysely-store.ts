@@ -8,6 +8,7 @@
 import { Migrator, sql } from 'kysely';
 import * as apps from './app-repo.js';
 import * as carriers from './carrier-repo.js';
+import * as consoleState from './console-repo.js';
 import * as coord from './coordination.js';
 import type { EngineAdapter } from './engine-adapter.js';
 import { GroupCommit } from './group-commit.js';
@@ -185,6 +186,19 @@ export class KyselyStore implements Store {
   redeliverOutbox: Store['redeliverOutbox'] = (id, now) => outbox.redeliverOutbox(this.#ctx, id, now);
   listOutbox: Store['listOutbox'] = (f, p) => outbox.listOutbox(this.#ctx, f, p);
   outboxBacklog: Store['outboxBacklog'] = () => outbox.outboxBacklog(this.#ctx);
+
+  // console
+  listConsoleUsers: Store['listConsoleUsers'] = () => consoleState.listConsoleUsers(this.#ctx);
+  getConsoleUser: Store['getConsoleUser'] = (u) => consoleState.getConsoleUser(this.#ctx, u);
+  insertConsoleUser: Store['insertConsoleUser'] = (u) => consoleState.insertConsoleUser(this.#ctx, u);
+  updateConsoleUser: Store['updateConsoleUser'] = (u, v) => consoleState.updateConsoleUser(this.#ctx, u, v);
+  deleteConsoleUser: Store['deleteConsoleUser'] = (u) => consoleState.deleteConsoleUser(this.#ctx, u);
+  loginLockedUntil: Store['loginLockedUntil'] = (k) => consoleState.loginLockedUntil(this.#ctx, k);
+  recordLoginFailure: Store['recordLoginFailure'] = (k, now, max, lockMs) =>
+    consoleState.recordLoginFailure(this.#ctx, k, now, max, lockMs);
+  clearLoginFailures: Store['clearLoginFailures'] = (k) => consoleState.clearLoginFailures(this.#ctx, k);
+  revokeSession: Store['revokeSession'] = (n, exp, now) => consoleState.revokeSession(this.#ctx, n, exp, now);
+  isSessionRevoked: Store['isSessionRevoked'] = (n) => consoleState.isSessionRevoked(this.#ctx, n);
 
   // uplink and blocklist
   resolveChannel: Store['resolveChannel'] = (to) => uplink.resolveChannelIn(this.#ctx.db, to);

@@ -208,6 +208,18 @@ export interface PushAttempt {
   error: string | null;
 }
 
+/** A console sign-in user (the console module owns the rules; the store keeps the rows). */
+export interface ConsoleUserRecord {
+  username: string;
+  role: 'admin' | 'viewer';
+  /** scrypt hash. */
+  hash: string;
+  /** Revocation counter: a session signed with another value is refused. */
+  ver: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface MoRecord {
   id: number;
   smsMsgId: string;

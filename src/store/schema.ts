@@ -179,6 +179,29 @@ export interface MoPartsTable {
   consumed_at: number | null;
 }
 
+/** Console sign-in users (migration 0003). */
+export interface ConsoleUsersTable {
+  username: string;
+  role: string;
+  /** scrypt hash (src/api/console/password-hash.ts). */
+  hash: string;
+  ver: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConsoleLoginFailuresTable {
+  key: string;
+  failures: number;
+  first_at: number;
+  locked_until: number;
+}
+
+export interface ConsoleRevokedSessionsTable {
+  nonce: string;
+  expires_at: number;
+}
+
 export interface BlocksTable {
   id: Generated<number>;
   app_id: string | null;
@@ -233,6 +256,9 @@ export interface Database {
   pending_receipts: PendingReceiptsTable;
   mo: MoTable;
   mo_parts: MoPartsTable;
+  console_users: ConsoleUsersTable;
+  console_login_failures: ConsoleLoginFailuresTable;
+  console_revoked_sessions: ConsoleRevokedSessionsTable;
   blocks: BlocksTable;
   connectors: ConnectorsTable;
   routes: RoutesTable;

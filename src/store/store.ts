@@ -18,6 +18,7 @@ import type {
   AppRecord,
   BlockRecord,
   ConnectorRecord,
+  ConsoleUserRecord,
   EventKind,
   MessageEvent,
   MessagePartRecord,
@@ -346,6 +347,30 @@ export interface Store {
     filter: { appId?: string; from?: string; since?: number; until?: number },
     page: Page,
   ): Promise<Paged<MoRecord>>;
+
+  // console (users, sign-in lock-out, signed-out sessions): shared by every node
+  listConsoleUsers(): Promise<ConsoleUserRecord[]>;
+  getConsoleUser(username: string): Promise<ConsoleUserRecord | undefined>;
+  /** Inserts the user; false when the name is taken. */
+  insertConsoleUser(user: ConsoleUserRecord): Promise<boolean>;
+  /**
+   * Writes role, hash, ver and updatedAt of `next` if the stored user still has `expectedVer`
+   * (`changed` otherwise, or when it is gone); refuses to leave no admin.
+   */
+  updateConsoleUser(next: ConsoleUserRecord, expectedVer: number): Promise<'ok' | 'changed' | 'last-admin'>;
+  /** Deletes the user; refuses to delete the last admin. */
+  deleteConsoleUser(username: string): Promise<'ok' | 'missing' | 'last-admin'>;
+  /** End of the sign-in lock of `key` (epoch ms; 0 or past when not locked). */
+  loginLockedUntil(key: string): Promise<number>;
+  /**
+   * Counts a failed sign-in for `key` within a window of `lockMs`; the `maxFailures`-th locks it
+   * for `lockMs`. Returns the lock end, or 0 when not locked.
+   */
+  recordLoginFailure(key: string, now: number, maxFailures: number, lockMs: number): Promise<number>;
+  clearLoginFailures(key: string): Promise<void>;
+  /** Refuses the session with this nonce until `expiresAt` (sign-out); forgets expired ones. */
+  revokeSession(nonce: string, expiresAt: number, now: number): Promise<void>;
+  isSessionRevoked(nonce: string): Promise<boolean>;
 
   // blocklist
   addBlock(entry: Omit<BlockRecord, 'id' | 'createdAt'>): Promise<BlockRecord>;

@@ -6,8 +6,9 @@
  * - `POST /console/api/login` `{ username, password }` → `200 { user, csrfToken }` and cookies `sid`
  *   (HTTP-only) and `csrf` (readable), both SameSite=Strict, Secure behind https;
  *   wrong credentials → 401; the 5th failure per user + IP locks that pair for 15 min → 429.
- * - `POST /console/api/logout` → 204, cookies cleared (the signed token itself stays valid until it
- *   expires; changing the password revokes every session of the user).
+ * - `POST /console/api/logout` → 204, cookies cleared and the session refused from now on, on
+ *   every node (its nonce is recorded until the token would have expired); changing the password
+ *   revokes every session of the user.
  * - `GET /console/api/me` → `{ user, csrfToken }` or 401.
  * - `GET|POST /console/api/users`, `PATCH|DELETE /console/api/users/:username` — admins only.
  *
@@ -87,7 +88,7 @@ async function plugin(app: FastifyInstance, opts: ConsoleAuthPluginOptions): Pro
       if (!username || !password)
         return sendError(reply, 400, 'VALIDATION_FAILED', 'username and password are required');
       const now = auth.now();
-      const locked = auth.limiter.lockedFor(username, req.ip, now);
+      const locked = await auth.limiter.lockedFor(username, req.ip, now);
       if (locked > 0) {
         reply.header('retry-after', String(Math.ceil(locked / 1000)));
         return sendError(
@@ -99,7 +100,7 @@ async function plugin(app: FastifyInstance, opts: ConsoleAuthPluginOptions): Pro
       }
       const user = await auth.users.authenticate(username, password);
       if (!user) {
-        const nowLocked = auth.limiter.fail(username, req.ip, auth.now());
+        const nowLocked = await auth.limiter.fail(username, req.ip, auth.now());
         req.log.warn({ username, ip: req.ip, locked: nowLocked }, 'console sign-in failed');
         if (nowLocked) {
           reply.header('retry-after', String(Math.ceil(LOCK_MS / 1000)));
@@ -107,7 +108,7 @@ async function plugin(app: FastifyInstance, opts: ConsoleAuthPluginOptions): Pro
         }
         return sendError(reply, 401, 'UNAUTHORIZED', 'wrong user name or password');
       }
-      auth.limiter.succeed(username, req.ip);
+      await auth.limiter.succeed(username, req.ip);
       const { token, payload } = issueSession(auth.key, user.username, user.ver, auth.now());
       const csrfToken = csrfTokenFor(auth.key, payload);
       setCookies(req, reply, token, csrfToken, SESSION_TTL_MS / 1000);
@@ -116,21 +117,22 @@ async function plugin(app: FastifyInstance, opts: ConsoleAuthPluginOptions): Pro
     });
 
     r.post('/console/api/logout', async (req, reply) => {
+      const found = await auth.sessionOf(req);
+      if (found) await auth.store.revokeSession(found.session.n, found.session.exp, auth.now());
       setCookies(req, reply, '', '', 0);
       return reply.code(204).send();
     });
 
     r.get('/console/api/me', async (req, reply) => {
-      const session = auth.sessionOf(req);
-      const user = session ? auth.users.get(session.u) : undefined;
-      if (!session || !user) return sendError(reply, 401, 'UNAUTHORIZED', 'not signed in');
+      const found = await auth.sessionOf(req);
+      if (!found) return sendError(reply, 401, 'UNAUTHORIZED', 'not signed in');
       reply.header('cache-control', 'no-store');
-      return { user: userView(user), csrfToken: csrfTokenFor(auth.key, session) };
+      return { user: userView(found.user), csrfToken: csrfTokenFor(auth.key, found.session) };
     });
 
     r.register(async (admin) => {
       admin.addHook('onRequest', auth.requireAdmin);
-      admin.get('/console/api/users', async () => ({ items: auth.users.list() }));
+      admin.get('/console/api/users', async () => ({ items: await auth.users.list() }));
       admin.post('/console/api/users', async (req, reply) => {
         const b = (req.body ?? {}) as Record<string, unknown>;
         try {
@@ -159,7 +161,7 @@ async function plugin(app: FastifyInstance, opts: ConsoleAuthPluginOptions): Pro
       admin.delete('/console/api/users/:username', async (req, reply) => {
         const { username } = req.params as { username: string };
         try {
-          auth.users.remove(username);
+          await auth.users.remove(username);
           return reply.code(204).send();
         } catch (err) {
           return userError(reply, err);

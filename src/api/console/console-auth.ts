@@ -6,14 +6,15 @@
  * Rules of the hook:
  * - `Authorization: Bearer <adminToken>` (constant-time compare) → admin, no CSRF (a bearer token is
  *   never sent by a browser on its own, so cross-site forgery cannot use it).
- * - else a valid `sid` cookie of an existing user whose `ver` matches → that user; a state-changing
+ * - else a valid `sid` cookie, not signed out, of an existing user whose `ver` matches → that user; a state-changing
  *   method (anything but GET/HEAD/OPTIONS) must carry `X-CSRF-Token` equal to the session's CSRF
  *   token → else 403 `{ error: { code: "csrf" } }`; a viewer may only read → else 403 `FORBIDDEN`.
  * - else 401 `UNAUTHORIZED`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type ConsoleRole, ConsoleUsers } from './console-users.js';
+import type { Store } from '../../store/store.js';
+import { type ConsoleRole, type ConsoleUser, ConsoleUsers } from './console-users.js';
 import { parseCookies } from './cookies.js';
 import { LoginLimiter } from './login-limiter.js';
 import { checkCsrf, deriveSessionKey, type SessionPayload, verifySession } from './session-token.js';
@@ -40,7 +41,9 @@ declare module 'fastify' {
 }
 
 export interface ConsoleAuthOptions {
-  /** Where `console-users.json` and `admin-password` live (config `dataDir`). */
+  /** Users, lock-outs and sign-outs live here (shared by every node). */
+  store: Store;
+  /** Where `admin-password` lives, and a `console-users.json` to import (config `dataDir`). */
   dataDir: string;
   /** The management bearer token (config `adminToken`). */
   adminToken: string;
@@ -60,12 +63,16 @@ export interface ConsoleAuthOptions {
 export type OnRequestHook = (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 export interface ConsoleAuth {
+  readonly store: Store;
   readonly users: ConsoleUsers;
   readonly limiter: LoginLimiter;
   readonly key: Buffer;
   now(): number;
-  /** The session of a request (valid signature, unexpired, user exists with the same `ver`). */
-  sessionOf(req: FastifyRequest): SessionPayload | null;
+  /**
+   * The session of a request and its user: valid signature, unexpired, not signed out, and the
+   * user exists with the same `ver`.
+   */
+  sessionOf(req: FastifyRequest): Promise<{ session: SessionPayload; user: ConsoleUser } | null>;
   /** True for the admin bearer token. */
   isAdminToken(req: FastifyRequest): boolean;
   /** The onRequest hook described in the module comment. */
@@ -87,7 +94,7 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
 
 /** Loads the users file (creating the first admin if needed) and returns the auth core. */
 export async function createConsoleAuth(opts: ConsoleAuthOptions): Promise<ConsoleAuth> {
-  const users = new ConsoleUsers(opts.dataDir);
+  const users = new ConsoleUsers(opts.store, opts.dataDir);
   const adminPassword = opts.adminPassword ?? process.env.SWIFTLET_ADMIN_PASSWORD;
   const { generatedPassword } = await users.init(adminPassword);
   if (generatedPassword) {
@@ -100,7 +107,7 @@ export async function createConsoleAuth(opts: ConsoleAuthOptions): Promise<Conso
   const key = deriveSessionKey(opts.secretKey);
   const tokenDigest = digest(opts.adminToken);
   const now = opts.now ?? Date.now;
-  const limiter = new LoginLimiter();
+  const limiter = new LoginLimiter(opts.store);
 
   const isAdminToken = (req: FastifyRequest): boolean => {
     const h = req.headers.authorization;
@@ -108,11 +115,11 @@ export async function createConsoleAuth(opts: ConsoleAuthOptions): Promise<Conso
     return timingSafeEqual(digest(h.replace(/^Bearer\s+/i, '').trim()), tokenDigest);
   };
 
-  const sessionOf = (req: FastifyRequest): SessionPayload | null => {
-    const p = verifySession(key, parseCookies(req.headers.cookie).get(SESSION_COOKIE), now());
-    if (!p) return null;
-    const u = users.get(p.u);
-    return u && u.ver === p.v ? p : null;
+  const sessionOf = async (req: FastifyRequest) => {
+    const session = verifySession(key, parseCookies(req.headers.cookie).get(SESSION_COOKIE), now());
+    if (!session) return null;
+    const [user, revoked] = await Promise.all([users.get(session.u), opts.store.isSessionRevoked(session.n)]);
+    return user && user.ver === session.v && !revoked ? { session, user } : null;
   };
 
   const authenticate = async (
@@ -128,16 +135,12 @@ export async function createConsoleAuth(opts: ConsoleAuthOptions): Promise<Conso
       req.consoleIdentity = { username: 'token', role: 'admin', via: 'token' };
       return;
     }
-    const session = sessionOf(req);
-    if (!session) {
+    const found = await sessionOf(req);
+    if (!found) {
       sendError(reply, 401, 'UNAUTHORIZED', 'sign in to the console or send the admin bearer token');
       return;
     }
-    const user = users.get(session.u);
-    if (!user) {
-      sendError(reply, 401, 'UNAUTHORIZED', 'session user no longer exists');
-      return;
-    }
+    const { session, user } = found;
     if (!SAFE_METHODS.has(req.method)) {
       const given = req.headers[CSRF_HEADER];
       if (!checkCsrf(key, session, Array.isArray(given) ? given[0] : given)) {
@@ -157,6 +160,7 @@ export async function createConsoleAuth(opts: ConsoleAuthOptions): Promise<Conso
   };
 
   return {
+    store: opts.store,
     users,
     limiter,
     key,

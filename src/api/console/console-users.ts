@@ -1,29 +1,20 @@
 /**
- * Console users in `<dataDir>/console-users.json`, written atomically (temp file + rename, mode
- * 0600). The file is small (a handful of operators), so it is kept in memory and re-read when its
- * modification time changes (checked at most every {@link RELOAD_CHECK_MS}), which lets nodes that
- * share a data directory see each other's changes.
- *
- * Why a file and not the store: the store's schema belongs to another module and console users are
- * not message data; a JSON file also keeps the console independent of SQLite vs PostgreSQL.
+ * Console users, kept in the store (`console_users`) so that every node of a cluster knows the
+ * same users and a password change signs the user out everywhere. On first start the first admin
+ * is created — from SWIFTLET_ADMIN_PASSWORD, else a generated password written to
+ * `<dataDir>/admin-password` — and a `console-users.json` left by an earlier version (users were
+ * a file then) is imported once.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ConsoleUserRecord } from '../../store/records.js';
+import type { Store } from '../../store/store.js';
 import { hashPassword, verifyPassword } from './password-hash.js';
 
 export type ConsoleRole = 'admin' | 'viewer';
 
-export interface ConsoleUser {
-  username: string;
-  role: ConsoleRole;
-  /** scrypt hash (see password-hash.ts). */
-  hash: string;
-  /** Revocation counter: bumped on password/role change so older session cookies stop working. */
-  ver: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type ConsoleUser = ConsoleUserRecord;
 
 /** The user as the API shows it (no hash). */
 export interface ConsoleUserView {
@@ -33,8 +24,6 @@ export interface ConsoleUserView {
   updatedAt: string;
 }
 
-/** How often the file's mtime is checked for changes by another process: 2 s. */
-export const RELOAD_CHECK_MS = 2000;
 /** User names: 2–32 of letters, digits, `.`, `_`, `-`. */
 export const USERNAME_RE = /^[A-Za-z0-9._-]{2,32}$/;
 /** Shortest accepted password: 8 characters. */
@@ -51,41 +40,55 @@ export class ConsoleUserError extends Error {
 }
 
 export function userView(u: ConsoleUser): ConsoleUserView {
-  return { username: u.username, role: u.role, createdAt: u.createdAt, updatedAt: u.updatedAt };
+  return {
+    username: u.username,
+    role: u.role,
+    createdAt: new Date(u.createdAt).toISOString(),
+    updatedAt: new Date(u.updatedAt).toISOString(),
+  };
+}
+
+/** The users file of versions before the console state moved to the store. */
+interface LegacyUsersFile {
+  users: Array<{
+    username: string;
+    role: string;
+    hash: string;
+    ver: number;
+    createdAt: string;
+    updatedAt: string;
+  }>;
 }
 
 export class ConsoleUsers {
-  readonly path: string;
-  private users = new Map<string, ConsoleUser>();
-  private mtimeMs = -1;
-  private checkedAt = 0;
-
-  constructor(readonly dataDir: string) {
-    this.path = join(dataDir, 'console-users.json');
-  }
+  constructor(
+    readonly store: Store,
+    readonly dataDir: string,
+  ) {}
 
   /**
-   * Loads the file and makes sure an admin exists. With no users, creates `admin` with
-   * `adminPassword` (SWIFTLET_ADMIN_PASSWORD) or a generated one written to `<dataDir>/admin-password`.
-   * Returns the generated password (print it once) or null.
+   * Makes sure an admin exists. With no users: imports `console-users.json` if an earlier version
+   * left one, else creates `admin` with `adminPassword` (SWIFTLET_ADMIN_PASSWORD) or a generated
+   * one written to `<dataDir>/admin-password`. Nodes starting together race on the insert; only
+   * the winner's password is kept and reported. Returns the generated password (print it once)
+   * or null.
    */
   async init(adminPassword: string | undefined): Promise<{ generatedPassword: string | null }> {
+    if ((await this.store.listConsoleUsers()).length > 0) return { generatedPassword: null };
+    if (await this.#importLegacyFile()) return { generatedPassword: null };
     mkdirSync(this.dataDir, { recursive: true });
-    this.reload(true);
-    if (this.users.size > 0) return { generatedPassword: null };
+    const file = join(this.dataDir, 'admin-password');
     let password = adminPassword && adminPassword.length > 0 ? adminPassword : undefined;
     let generated: string | null = null;
     if (!password) {
-      const file = join(this.dataDir, 'admin-password');
       if (existsSync(file)) password = readFileSync(file, 'utf8').trim();
       else {
         generated = randomBytes(12).toString('base64url');
-        writeFileSync(file, `${generated}\n`, { mode: 0o600 });
         password = generated;
       }
     }
-    const now = new Date().toISOString();
-    this.users.set('admin', {
+    const now = Date.now();
+    const created = await this.store.insertConsoleUser({
       username: 'admin',
       role: 'admin',
       hash: await hashPassword(password),
@@ -93,47 +96,42 @@ export class ConsoleUsers {
       createdAt: now,
       updatedAt: now,
     });
-    this.save();
+    if (!created || !generated) return { generatedPassword: null };
+    writeFileSync(file, `${generated}\n`, { mode: 0o600 });
     return { generatedPassword: generated };
   }
 
-  private reload(force = false): void {
-    const now = Date.now();
-    if (!force && now - this.checkedAt < RELOAD_CHECK_MS) return;
-    this.checkedAt = now;
-    let mtime: number;
-    try {
-      mtime = statSync(this.path).mtimeMs;
-    } catch {
-      return;
+  async #importLegacyFile(): Promise<boolean> {
+    const path = join(this.dataDir, 'console-users.json');
+    if (!existsSync(path)) return false;
+    const list = JSON.parse(readFileSync(path, 'utf8')) as LegacyUsersFile;
+    let imported = 0;
+    for (const u of list.users ?? []) {
+      if (u.role !== 'admin' && u.role !== 'viewer') continue;
+      const ok = await this.store.insertConsoleUser({
+        username: u.username,
+        role: u.role,
+        hash: u.hash,
+        ver: u.ver,
+        createdAt: Date.parse(u.createdAt) || Date.now(),
+        updatedAt: Date.parse(u.updatedAt) || Date.now(),
+      });
+      if (ok) imported++;
     }
-    if (mtime === this.mtimeMs) return;
-    const list = JSON.parse(readFileSync(this.path, 'utf8')) as { users: ConsoleUser[] };
-    this.users = new Map(list.users.map((u) => [u.username, u]));
-    this.mtimeMs = mtime;
+    return imported > 0;
   }
 
-  private save(): void {
-    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ users: [...this.users.values()] }, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, this.path);
-    this.mtimeMs = statSync(this.path).mtimeMs;
+  get(username: string): Promise<ConsoleUser | undefined> {
+    return this.store.getConsoleUser(username);
   }
 
-  get(username: string): ConsoleUser | undefined {
-    this.reload();
-    return this.users.get(username);
-  }
-
-  list(): ConsoleUserView[] {
-    this.reload();
-    return [...this.users.values()].map(userView).sort((a, b) => a.username.localeCompare(b.username));
+  async list(): Promise<ConsoleUserView[]> {
+    return (await this.store.listConsoleUsers()).map(userView);
   }
 
   /** The user when the password matches; undefined otherwise (hashes a dummy for unknown users to keep timing flat). */
   async authenticate(username: string, password: string): Promise<ConsoleUser | undefined> {
-    const u = this.get(username);
+    const u = await this.get(username);
     const ok = await verifyPassword(password, u ? u.hash : DUMMY_HASH);
     return u && ok ? u : undefined;
   }
@@ -147,9 +145,7 @@ export class ConsoleUsers {
     checkPassword(password);
     if (role !== 'admin' && role !== 'viewer')
       throw new ConsoleUserError('VALIDATION_FAILED', 'role must be admin or viewer');
-    this.reload(true);
-    if (this.users.has(username)) throw new ConsoleUserError('CONFLICT', `user ${username} exists`);
-    const now = new Date().toISOString();
+    const now = Date.now();
     const u: ConsoleUser = {
       username,
       role,
@@ -158,48 +154,39 @@ export class ConsoleUsers {
       createdAt: now,
       updatedAt: now,
     };
-    this.users.set(username, u);
-    this.save();
+    if (!(await this.store.insertConsoleUser(u)))
+      throw new ConsoleUserError('CONFLICT', `user ${username} exists`);
     return userView(u);
   }
 
+  /** Changes password and/or role; either signs the user out everywhere (`ver` + 1). */
   async update(username: string, patch: { password?: string; role?: ConsoleRole }): Promise<ConsoleUserView> {
-    this.reload(true);
-    const u = this.users.get(username);
-    if (!u) throw new ConsoleUserError('NOT_FOUND', `user ${username} not found`);
-    const next = { ...u };
-    if (patch.password !== undefined) {
-      checkPassword(patch.password);
-      next.hash = await hashPassword(patch.password);
+    if (patch.password !== undefined) checkPassword(patch.password);
+    if (patch.role !== undefined && patch.role !== 'admin' && patch.role !== 'viewer')
+      throw new ConsoleUserError('VALIDATION_FAILED', 'role must be admin or viewer');
+    const hash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
+    // Optimistic: re-read and retry when another request changed the user in between.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const u = await this.get(username);
+      if (!u) throw new ConsoleUserError('NOT_FOUND', `user ${username} not found`);
+      const next: ConsoleUser = {
+        ...u,
+        hash: hash ?? u.hash,
+        role: patch.role ?? u.role,
+        ver: u.ver + 1,
+        updatedAt: Date.now(),
+      };
+      const r = await this.store.updateConsoleUser(next, u.ver);
+      if (r === 'last-admin') throw new ConsoleUserError('INVALID_STATE', 'the last admin cannot be demoted');
+      if (r === 'ok') return userView(next);
     }
-    if (patch.role !== undefined) {
-      if (patch.role !== 'admin' && patch.role !== 'viewer')
-        throw new ConsoleUserError('VALIDATION_FAILED', 'role must be admin or viewer');
-      if (u.role === 'admin' && patch.role !== 'admin' && this.adminCount() === 1)
-        throw new ConsoleUserError('INVALID_STATE', 'the last admin cannot be demoted');
-      next.role = patch.role;
-    }
-    next.ver = u.ver + 1;
-    next.updatedAt = new Date().toISOString();
-    this.users.set(username, next);
-    this.save();
-    return userView(next);
+    throw new ConsoleUserError('CONFLICT', `user ${username} is being changed by another request; try again`);
   }
 
-  remove(username: string): void {
-    this.reload(true);
-    const u = this.users.get(username);
-    if (!u) throw new ConsoleUserError('NOT_FOUND', `user ${username} not found`);
-    if (u.role === 'admin' && this.adminCount() === 1)
-      throw new ConsoleUserError('INVALID_STATE', 'the last admin cannot be deleted');
-    this.users.delete(username);
-    this.save();
-  }
-
-  private adminCount(): number {
-    let n = 0;
-    for (const u of this.users.values()) if (u.role === 'admin') n++;
-    return n;
+  async remove(username: string): Promise<void> {
+    const r = await this.store.deleteConsoleUser(username);
+    if (r === 'missing') throw new ConsoleUserError('NOT_FOUND', `user ${username} not found`);
+    if (r === 'last-admin') throw new ConsoleUserError('INVALID_STATE', 'the last admin cannot be deleted');
   }
 }
 

@@ -38,6 +38,7 @@ export async function registerConsole(
 ): Promise<OnRequestHook & { auth: ConsoleAuth }> {
   const print = opts.print ?? ((t: string) => process.stdout.write(`${t}\n`));
   const auth = await createConsoleAuth({
+    store: opts.store,
     dataDir: opts.config.dataDir,
     adminToken: opts.config.adminToken,
     secretKey: opts.config.secretKey,

@@ -5,12 +5,14 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial.js';
 import { moPartsMigration } from './0002-mo-parts.js';
+import { consoleStateMigration } from './0003-console-state.js';
 import type { MigrationFlavor } from './migration-flavor.js';
 
 export function migrationList(flavor: MigrationFlavor): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(flavor),
     '0002-mo-parts': moPartsMigration(),
+    '0003-console-state': consoleStateMigration(),
   };
 }
 

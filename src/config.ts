@@ -124,6 +124,8 @@ export const ConfigSchema = Type.Object(
         pollMs: Type.Optional(Type.Integer({ minimum: 1 })),
         /** Outbox claim lease; a dead node's pushes are retried after it. Default 60 000 ms (worker). */
         leaseMs: Type.Optional(Type.Integer({ minimum: 100 })),
+        /** Keep-alive sockets per receiver origin. Default 64 (worker). */
+        connectionsPerOrigin: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
       },
       { additionalProperties: false },
     ),
@@ -142,6 +144,15 @@ export const ConfigSchema = Type.Object(
     ),
     frequency: Type.Object(
       { enabled: Type.Boolean(), rules: Type.Array(FrequencyRuleSchema) },
+      { additionalProperties: false },
+    ),
+    retention: Type.Object(
+      {
+        /** Days of history kept (final messages, finished pushes, MOs); 0 keeps everything. */
+        days: Type.Integer({ minimum: 0, maximum: 36_500 }),
+        /** How often old history is removed. Default 600 000 ms. */
+        intervalMs: Type.Optional(Type.Integer({ minimum: 1000 })),
+      },
       { additionalProperties: false },
     ),
     carriers: Type.Object(
@@ -227,6 +238,7 @@ function defaults(): Record<string, unknown> {
     simulator: { enabled: 'auto', receiptDelayMs: 200, port: 0, thread: true },
     frequency: { rules: DEFAULT_FREQUENCY_RULES.map((r) => ({ ...r })) },
     carriers: { connectors: [], routes: [] },
+    retention: { days: 90 },
     interception: { keywords: [] },
   };
 }
@@ -313,6 +325,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
             : envBool(simEnabled, 'SWIFTLET_SIMULATOR'),
     },
     frequency: { enabled: envBool(env.SWIFTLET_FREQUENCY, 'SWIFTLET_FREQUENCY') },
+    retention: { days: envInt(env.SWIFTLET_RETENTION_DAYS, 'SWIFTLET_RETENTION_DAYS') },
   };
 }
 

@@ -12,6 +12,7 @@ import { type DemoInfo, demoSummary, provisionDemo } from './api/demo/provision-
 import { CONNECTOR_DEFAULTS } from './api/manage/carrier-routes.js';
 import type { SimulatorHandle } from './api/manage/manage-deps.js';
 import type { Config } from './config.js';
+import { RetentionSweeper } from './maintenance/retention-sweeper.js';
 import { SIMULATOR_CONNECTOR_NAME } from './simulator/simulator-connector.js';
 import { openStore } from './store/open-store.js';
 import type { NewConnector, NewRoute } from './store/records.js';
@@ -186,6 +187,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       worker.start();
       stoppers.unshift(worker);
     }
+
+    const retention = new RetentionSweeper({ store, log, nodeId: config.nodeId, options: config.retention });
+    retention.start();
+    stoppers.unshift(retention);
 
     log.info({ url, store: store.kind, demo: config.demo }, 'swiftlet is listening');
     if (opts.adminTokenGenerated) {

@@ -20,6 +20,7 @@ import { migrationList, migrationProvider } from './migrations/migration-list.js
 import * as outbox from './outbox-repo.js';
 import { applyReceiptsTx } from './receipt-apply.js';
 import type { NewMessage } from './records.js';
+import { purgeHistory } from './retention-repo.js';
 import type { SecretBox } from './secret-box.js';
 import * as sigs from './signature-repo.js';
 import type { Store } from './store.js';
@@ -186,6 +187,8 @@ export class KyselyStore implements Store {
   redeliverOutbox: Store['redeliverOutbox'] = (id, now) => outbox.redeliverOutbox(this.#ctx, id, now);
   listOutbox: Store['listOutbox'] = (f, p) => outbox.listOutbox(this.#ctx, f, p);
   outboxBacklog: Store['outboxBacklog'] = () => outbox.outboxBacklog(this.#ctx);
+
+  purgeHistory: Store['purgeHistory'] = (cutoff, limit) => purgeHistory(this.#ctx, cutoff, limit);
 
   // console
   listConsoleUsers: Store['listConsoleUsers'] = () => consoleState.listConsoleUsers(this.#ctx);

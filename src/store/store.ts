@@ -11,6 +11,7 @@
  * - Work is claimed with a lease (`claimMessages`, `claimOutbox`); a claim whose owner dies is taken
  *   over once its lease runs out. On PostgreSQL claims use `FOR UPDATE SKIP LOCKED`.
  */
+
 import type { MessageState, SendResult } from '../domain/message-state.js';
 import type { TemplateType } from '../domain/signature.js';
 import type {
@@ -178,6 +179,13 @@ export type MoPartResult =
    * had already been stored incomplete and becomes an MO of its own.
    */
   | { status: 'complete'; mo: MoRecord; late: boolean };
+
+/** What one `purgeHistory` call removed. */
+export interface PurgeResult {
+  messages: number;
+  pushes: number;
+  mos: number;
+}
 
 export interface ChannelMatch {
   appId: string;
@@ -391,6 +399,13 @@ export interface Store {
   deleteRoute(id: string): Promise<boolean>;
 
   // cluster coordination (a single SQLite process uses the same calls; they always succeed there)
+  /**
+   * Retention: removes up to `limit` each of final messages created before `cutoff` (parts,
+   * events, pushes with them — not while a report of theirs is still to be pushed), delivered or
+   * dead pushes last due before it, and MOs received before it. Call again while a count is
+   * `limit`.
+   */
+  purgeHistory(cutoff: number, limit: number): Promise<PurgeResult>;
   /** Takes or renews the named lease for `owner`; false if another owner holds an unexpired one. */
   acquireLease(name: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;

@@ -72,3 +72,18 @@ test('an unknown key is refused with its path', () => {
   writeFileSync(file, JSON.stringify({ engine: { claimBatchh: 5 } }));
   assert.throws(() => loadConfig({ dataDir: dir, configFile: file }, {}), ConfigError);
 });
+
+test('retention keeps 90 days unless told; SWIFTLET_RETENTION_DAYS and the file set it; a negative value is refused', () => {
+  assert.equal(loadConfig({ dataDir: dataDir() }, {}).config.retention.days, 90);
+  assert.equal(loadConfig({ dataDir: dataDir() }, { SWIFTLET_RETENTION_DAYS: '0' }).config.retention.days, 0);
+  const dir = dataDir();
+  const file = join(dir, 'swiftlet.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ retention: { days: 30, intervalMs: 60_000 }, webhooks: { connectionsPerOrigin: 8 } }),
+  );
+  const { config } = loadConfig({ dataDir: dir, configFile: file }, {});
+  assert.deepEqual(config.retention, { days: 30, intervalMs: 60_000 });
+  assert.equal(config.webhooks.connectionsPerOrigin, 8);
+  assert.throws(() => loadConfig({ dataDir: dataDir() }, { SWIFTLET_RETENTION_DAYS: '-1' }), ConfigError);
+});

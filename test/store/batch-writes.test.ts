@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AppRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore, ENGINES, type TestStore } from './engines.js';
-import { acceptAndClaim, newMessage, newTestApp } from './fixtures.js';
+import { acceptAndClaim, failAll, newMessage, newTestApp } from './fixtures.js';
 
 const CONN = 'conn-b';
 
@@ -228,16 +228,7 @@ for (const engine of ENGINES) {
       assert.equal(new Set(all).size, 7);
       assert.ok(first.every((c) => c.message.state === 'QUEUED'));
 
-      await store.finalizeMessages(
-        all.map((messageId) => ({
-          messageId,
-          state: 'FAILED' as const,
-          statusCode: 'E9',
-          source: '1' as const,
-          eventKind: 'final' as const,
-          detail: {},
-        })),
-      );
+      await failAll(store, all, 'E9');
       const pushes = await store.claimOutbox('w', 2, 10_000, Date.now() + 1);
       assert.equal(pushes.length, 2);
       const [p, q] = pushes;

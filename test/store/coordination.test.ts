@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore, ENGINES, type TestStore } from './engines.js';
-import { acceptAndClaim, newMessage, newTestApp } from './fixtures.js';
+import { acceptAndClaim, failAll, newMessage, newTestApp } from './fixtures.js';
 
 for (const engine of ENGINES) {
   describe(`coordination and outbox (${engine})`, () => {
@@ -43,16 +43,7 @@ for (const engine of ENGINES) {
       const app = await newTestApp(store);
       const msgs = [1, 2, 3].map(() => newMessage(app, { statusCallback: 'http://cb.example/x' }));
       const ids = await acceptAndClaim(store, msgs);
-      await store.finalizeMessages(
-        ids.map((messageId) => ({
-          messageId,
-          state: 'FAILED' as const,
-          statusCode: 'E200027',
-          source: '1' as const,
-          eventKind: 'final' as const,
-          detail: {},
-        })),
-      );
+      await failAll(store, ids);
       assert.equal(await store.outboxBacklog(), 3);
       const now = Date.now() + 1;
       const first = await store.claimOutbox('w1', 2, 5000, now);

@@ -59,3 +59,17 @@ export async function acceptAndClaim(store: Store, msgs: NewMessage[], owner = '
   const claimed = await store.claimMessages(owner, msgs.length + 10, 30_000, Date.now() + 1);
   return claimed.map((c) => c.message.id);
 }
+
+/** Makes claimed messages final as FAILED by the platform (`E200027`, no route), one report each. */
+export function failAll(store: Store, ids: number[], statusCode = 'E200027'): Promise<void> {
+  return store.finalizeMessages(
+    ids.map((messageId) => ({
+      messageId,
+      state: 'FAILED' as const,
+      statusCode,
+      source: '1' as const,
+      eventKind: 'final' as const,
+      detail: {},
+    })),
+  );
+}

@@ -12,6 +12,7 @@ import * as consoleState from './console-repo.js';
 import * as coord from './coordination.js';
 import type { EngineAdapter } from './engine-adapter.js';
 import { GroupCommit } from './group-commit.js';
+import * as groupSends from './group-send-repo.js';
 import { LookupCache } from './lookup-cache.js';
 import * as claims from './message-claims.js';
 import * as outcomes from './message-outcomes.js';
@@ -189,6 +190,21 @@ export class KyselyStore implements Store {
   outboxBacklog: Store['outboxBacklog'] = () => outbox.outboxBacklog(this.#ctx);
 
   purgeHistory: Store['purgeHistory'] = (cutoff, limit) => purgeHistory(this.#ctx, cutoff, limit);
+
+  // group sends
+  insertGroupTask: Store['insertGroupTask'] = (t) => groupSends.insertGroupTask(this.#ctx, t);
+  getGroupTask: Store['getGroupTask'] = (id) => groupSends.getGroupTask(this.#ctx, id);
+  listGroupTasks: Store['listGroupTasks'] = (f, p) => groupSends.listGroupTasks(this.#ctx, f, p);
+  updateGroupTask: Store['updateGroupTask'] = (id, c) => groupSends.updateGroupTask(this.#ctx, id, c);
+  recordGroupBatch: Store['recordGroupBatch'] = (id, p, f) =>
+    groupSends.recordGroupBatch(this.#ctx, id, p, f);
+  cancelGroupTask: Store['cancelGroupTask'] = (id, now) => groupSends.cancelGroupTask(this.#ctx, id, now);
+  deleteGroupTask: Store['deleteGroupTask'] = (id) => groupSends.deleteGroupTask(this.#ctx, id);
+  startDueGroupTask: Store['startDueGroupTask'] = (n, now) => groupSends.startDueGroupTask(this.#ctx, n, now);
+  interruptGroupTasks: Store['interruptGroupTasks'] = (n, now) =>
+    groupSends.interruptGroupTasks(this.#ctx, n, now);
+  groupTaskFailures: Store['groupTaskFailures'] = (id, after, limit) =>
+    groupSends.groupTaskFailures(this.#ctx, id, after, limit);
 
   // console
   listConsoleUsers: Store['listConsoleUsers'] = () => consoleState.listConsoleUsers(this.#ctx);

@@ -208,6 +208,55 @@ export interface PushAttempt {
   error: string | null;
 }
 
+export type GroupTaskStatus =
+  | 'uploading'
+  | 'scheduled'
+  | 'running'
+  | 'completed'
+  | 'cancelled'
+  | 'failed'
+  | 'interrupted';
+
+/** A group-send task (console "Group SMS Assistant"). */
+export interface GroupTaskRecord {
+  id: string;
+  /** The node that received the upload: it holds the numbers file and runs the task. */
+  nodeId: string;
+  name: string;
+  appId: string;
+  templateId: string;
+  /** Signature used (mainland apps); null for international apps. */
+  signatureId: string | null;
+  /** Signature name passed with a universal template; null otherwise. */
+  signatureName: string | null;
+  /** The `from` channel number. */
+  from: string;
+  fileName: string | null;
+  status: GroupTaskStatus;
+  /** Epoch ms to start at; null = at once. */
+  scheduleAt: number | null;
+  /** Rows in the file (after the optional header). */
+  total: number;
+  processed: number;
+  accepted: number;
+  failed: number;
+  error: string | null;
+  /** A cancel was asked for while the task ran; its runner stops after the current batch. */
+  cancelRequested: boolean;
+  createdBy: string;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/** The fields a group-send task's life changes. */
+export type GroupTaskChange = Partial<
+  Pick<
+    GroupTaskRecord,
+    'status' | 'total' | 'processed' | 'accepted' | 'failed' | 'error' | 'startedAt' | 'finishedAt'
+  >
+>;
+
 /** A console sign-in user (the console module owns the rules; the store keeps the rows). */
 export interface ConsoleUserRecord {
   username: string;

@@ -202,6 +202,38 @@ export interface ConsoleRevokedSessionsTable {
   expires_at: number;
 }
 
+/** Group-send tasks (migration 0004). */
+export interface GroupSendTasksTable {
+  id: string;
+  node_id: string;
+  name: string;
+  app_id: string;
+  template_id: string;
+  signature_id: string | null;
+  signature_name: string | null;
+  from_number: string;
+  file_name: string | null;
+  status: string;
+  schedule_at: number | null;
+  total: number;
+  processed: number;
+  accepted: number;
+  failed: number;
+  error: string | null;
+  cancel_requested: number;
+  created_by: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface GroupSendFailuresTable {
+  task_id: string;
+  seq: number;
+  number: string;
+  status: string;
+}
+
 export interface BlocksTable {
   id: Generated<number>;
   app_id: string | null;
@@ -259,6 +291,8 @@ export interface Database {
   console_users: ConsoleUsersTable;
   console_login_failures: ConsoleLoginFailuresTable;
   console_revoked_sessions: ConsoleRevokedSessionsTable;
+  group_send_tasks: GroupSendTasksTable;
+  group_send_failures: GroupSendFailuresTable;
   blocks: BlocksTable;
   connectors: ConnectorsTable;
   routes: RoutesTable;

@@ -21,6 +21,8 @@ import type {
   ConnectorRecord,
   ConsoleUserRecord,
   EventKind,
+  GroupTaskChange,
+  GroupTaskRecord,
   MessageEvent,
   MessagePartRecord,
   MessageRecord,
@@ -355,6 +357,36 @@ export interface Store {
     filter: { appId?: string; from?: string; since?: number; until?: number },
     page: Page,
   ): Promise<Paged<MoRecord>>;
+
+  // group sends (console "Group SMS Assistant"): listed and changed on any node, run by `nodeId`
+  insertGroupTask(task: GroupTaskRecord): Promise<void>;
+  getGroupTask(id: string): Promise<GroupTaskRecord | undefined>;
+  /** Newest first. */
+  listGroupTasks(filter: { appId?: string }, page: Page): Promise<Paged<GroupTaskRecord>>;
+  updateGroupTask(id: string, change: GroupTaskChange): Promise<void>;
+  /**
+   * Counters after an accepted batch and its refused numbers, in one transaction; tells whether
+   * a cancel was asked for meanwhile.
+   */
+  recordGroupBatch(
+    id: string,
+    progress: { processed: number; accepted: number; failed: number },
+    failures: Array<{ number: string; status: string }>,
+  ): Promise<{ cancelRequested: boolean }>;
+  /** Scheduled → cancelled; running → asked to stop after its current batch. */
+  cancelGroupTask(id: string, now: number): Promise<GroupTaskRecord | 'missing' | 'not-cancellable'>;
+  /** Deletes a task (not while uploading or running) with its refused numbers. */
+  deleteGroupTask(id: string): Promise<'ok' | 'missing' | 'busy'>;
+  /** Marks the oldest due scheduled task of `nodeId` running and returns it. */
+  startDueGroupTask(nodeId: string, now: number): Promise<GroupTaskRecord | undefined>;
+  /** Tasks of `nodeId` left uploading or running by a stopped process → interrupted. */
+  interruptGroupTasks(nodeId: string, now: number): Promise<number>;
+  /** Refused numbers after `afterSeq`, in order. */
+  groupTaskFailures(
+    id: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<Array<{ seq: number; number: string; status: string }>>;
 
   // console (users, sign-in lock-out, signed-out sessions): shared by every node
   listConsoleUsers(): Promise<ConsoleUserRecord[]>;

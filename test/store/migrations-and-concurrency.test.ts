@@ -9,7 +9,7 @@ import { createTestDatabase, ENGINES, TEST_SECRET_KEY } from './engines.js';
 import { newMessage, newTestApp } from './fixtures.js';
 
 /** Every migration the code knows, by name, in order. */
-const MIGRATIONS = ['0001-initial', '0002-mo-parts', '0003-console-state'];
+const MIGRATIONS = ['0001-initial', '0002-mo-parts', '0003-console-state', '0004-group-sends'];
 const CURRENT = { applied: MIGRATIONS.length, known: MIGRATIONS.length };
 
 for (const engine of ENGINES) {

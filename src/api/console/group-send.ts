@@ -12,26 +12,27 @@
  * - `POST /api/v1/group-sends/:id/cancel` (scheduled or running), `DELETE /api/v1/group-sends/:id`.
  * - `GET /api/v1/group-sends/:id/failed.csv` — `number,status` of every refused number.
  *
- * A task runs in the background, one at a time, in batches of {@link BATCH_SIZE}: each batch goes
- * through the public send API's own per-number logic (`planSend` from src/api/send) and
- * `store.acceptMessages`, so statuses (E200028, E200031, E200041…) are the ones a client would get.
- * Messages carry `taskId` = the task id.
+ * A task runs in the background on the node that received its upload (which holds the numbers
+ * file), one at a time per node, in batches of {@link BATCH_SIZE}: each batch goes through the
+ * public send API's own per-number logic (`planSend` from src/api/send) and
+ * `store.acceptMessages`, so statuses (E200028, E200031, E200041…) are the ones a client would
+ * get. Messages carry `taskId` = the task id. Task records, progress and refused numbers are in
+ * the store, so every node of a cluster lists, shows, cancels, deletes and serves them.
  */
 
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { newSmsMsgId } from '../../domain/ids.js';
-import type { AppRecord, SignatureRecord, TemplateRecord } from '../../store/records.js';
+import type { AppRecord, GroupTaskRecord, SignatureRecord, TemplateRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { SendGroup, SendRequest } from '../send/send-request.js';
 import { planSend, templateVariables } from '../send/validate-send.js';
 import { type OnRequestHook, sendError } from './console-auth.js';
 import { CsvRecordParser } from './csv-record-parser.js';
-import { type GroupTask, GroupTaskFile } from './group-send-tasks.js';
+import { GroupSendFiles } from './group-send-files.js';
 import { XlsxError } from './xlsx-error.js';
 import { readXlsxRows } from './xlsx-sheet-reader.js';
 import { detectUploadFormat, MAX_XLSX_UPLOAD_BYTES, readHead, spoolUpload } from './xlsx-upload.js';
@@ -47,7 +48,10 @@ export const MAX_SCHEDULE_AHEAD_MS = 31 * 24 * 60 * 60 * 1000;
 
 export interface GroupSendOptions {
   store: Store;
+  /** Where this node keeps the numbers files of the tasks it received. */
   dataDir: string;
+  /** This node (config `nodeId`): it runs the tasks uploaded to it. */
+  nodeId: string;
   /** Authorisation hook, normally `consoleAuth.authenticateConsoleOrToken`. */
   authenticate: OnRequestHook;
   now?: () => number;
@@ -73,7 +77,7 @@ class GroupSendError extends Error {
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 /** The task as the API shows it. */
-export function groupTaskView(t: GroupTask) {
+export function groupTaskView(t: GroupTaskRecord) {
   return {
     ...t,
     scheduleAt: iso(t.scheduleAt),
@@ -148,10 +152,14 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
   const maxBytes = opts.maxUploadBytes ?? MAX_UPLOAD_BYTES;
   const maxXlsxBytes = opts.maxXlsxUploadBytes ?? MAX_XLSX_UPLOAD_BYTES;
   const maxRows = opts.maxRows ?? MAX_ROWS;
-  const file = new GroupTaskFile(opts.dataDir);
-  const cancelled = new Set<string>();
+  const files = new GroupSendFiles(opts.dataDir);
   let running: Promise<void> | null = null;
   let closing = false;
+  const ready = (async () => {
+    await store.interruptGroupTasks(opts.nodeId, now());
+    const imported = await files.importLegacy(store, opts.nodeId, now());
+    if (imported > 0) app.log.info({ imported }, 'group-send tasks of an earlier version imported');
+  })();
 
   const fail = (reply: FastifyReply, err: unknown) => {
     if (err instanceof GroupSendError) return sendError(reply, err.status, err.code, err.message);
@@ -159,11 +167,11 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
   };
 
   // ---- the runner -------------------------------------------------------------------------
+  /** Accepts one batch of rows; returns the refused numbers with their status. */
   async function acceptBatch(
-    task: GroupTask,
+    task: GroupTaskRecord,
     rows: unknown[][],
-    failedOut: NodeJS.WritableStream,
-  ): Promise<void> {
+  ): Promise<{ accepted: number; failures: Array<{ number: string; status: string }> }> {
     const [appRec, tpl, channelSignature] = await Promise.all([
       store.getApp(task.appId),
       store.getTemplate(task.templateId),
@@ -201,27 +209,30 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
       newSmsMsgId,
     });
     const messages = [];
-    let failedText = '';
+    const failures: Array<{ number: string; status: string }> = [];
     for (const e of entries) {
       if (e.message) messages.push({ ...e.message, taskId: task.id });
-      else failedText += `${csvCell(e.originTo)},${e.status}\n`;
+      else failures.push({ number: e.originTo, status: e.status });
     }
     if (messages.length > 0) await store.acceptMessages(messages);
-    if (failedText && !failedOut.write(failedText)) await once(failedOut, 'drain');
-    task.accepted += messages.length;
-    task.failed += entries.length - messages.length;
-    task.processed += rows.length;
+    return { accepted: messages.length, failures };
   }
 
-  async function runTask(task: GroupTask): Promise<void> {
-    task.status = 'running';
-    task.startedAt = now();
-    file.put(task);
-    const failedOut = createWriteStream(file.failedPath(task.id));
-    failedOut.write('number,status\n');
+  async function runTask(task: GroupTaskRecord): Promise<void> {
+    const progress = { processed: 0, accepted: 0, failed: 0 };
+    let cancelled = false;
+    const flush = async (batch: unknown[][]) => {
+      const r = await acceptBatch(task, batch);
+      progress.processed += batch.length;
+      progress.accepted += r.accepted;
+      progress.failed += r.failures.length;
+      cancelled = (await store.recordGroupBatch(task.id, progress, r.failures)).cancelRequested;
+    };
+    let status: GroupTaskRecord['status'] = 'completed';
+    let error: string | null = null;
     try {
       const lines = createInterface({
-        input: createReadStream(file.rowsPath(task.id)),
+        input: createReadStream(files.rowsPath(task.id)),
         crlfDelay: Number.POSITIVE_INFINITY,
       });
       let batch: unknown[][] = [];
@@ -229,49 +240,53 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
         if (line === '') continue;
         batch.push(JSON.parse(line) as unknown[]);
         if (batch.length >= BATCH_SIZE) {
-          await acceptBatch(task, batch, failedOut);
+          await flush(batch);
           batch = [];
-          file.put(task, false);
-          if (cancelled.has(task.id) || closing) break;
+          if (cancelled || closing) break;
           await new Promise((r) => setImmediate(r)); // let API requests in between batches
         }
       }
       lines.close();
-      if (batch.length > 0 && !cancelled.has(task.id) && !closing) await acceptBatch(task, batch, failedOut);
-      task.status = cancelled.has(task.id) ? 'cancelled' : closing ? 'interrupted' : 'completed';
+      if (batch.length > 0 && !cancelled && !closing) await flush(batch);
+      status = cancelled ? 'cancelled' : closing ? 'interrupted' : 'completed';
     } catch (err) {
-      task.status = 'failed';
-      task.error = err instanceof Error ? err.message : String(err);
+      status = 'failed';
+      error = err instanceof Error ? err.message : String(err);
       app.log.error({ err, task: task.id }, 'group send failed');
     } finally {
-      cancelled.delete(task.id);
-      task.finishedAt = now();
-      failedOut.end();
-      await once(failedOut, 'close').catch(() => {});
-      file.put(task);
+      await store.updateGroupTask(task.id, { status, error, finishedAt: now() });
     }
   }
 
-  /** Starts the next due task unless one runs. */
+  /** Starts this node's next due task unless one runs. */
   function pump(): void {
     if (running || closing) return;
-    const due = file
-      .list()
-      .reverse()
-      .find((t) => t.status === 'scheduled' && (t.scheduleAt === null || t.scheduleAt <= now()));
-    if (!due) return;
-    running = runTask(due).finally(() => {
-      running = null;
-      pump();
-    });
+    running = (async () => {
+      await ready;
+      for (;;) {
+        if (closing) return;
+        const due = await store.startDueGroupTask(opts.nodeId, now());
+        if (!due) return;
+        await runTask(due);
+      }
+    })()
+      .catch((err) => app.log.error({ err }, 'group-send runner failed'))
+      .finally(() => {
+        running = null;
+      });
   }
-  const ticker = setInterval(pump, opts.tickMs ?? 1000);
+  let ticks = 0;
+  const ticker = setInterval(() => {
+    pump();
+    // Numbers files of tasks deleted through another node, about once a minute.
+    if (++ticks % 60 === 0) void files.removeOrphans(store).catch(() => undefined);
+  }, opts.tickMs ?? 1000);
   ticker.unref();
   app.addHook('onClose', async () => {
     closing = true;
     clearInterval(ticker);
+    await ready.catch(() => undefined);
     if (running) await running;
-    file.flush();
   });
 
   // ---- routes -----------------------------------------------------------------------------
@@ -314,9 +329,10 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
           body?.resume?.();
           return fail(reply, err);
         }
-        const id = GroupTaskFile.newId();
-        const task: GroupTask = {
+        const id = GroupSendFiles.newId();
+        const task: GroupTaskRecord = {
           id,
+          nodeId: opts.nodeId,
           name:
             (q.name ?? '').slice(0, 64) ||
             `Group send ${new Date(now()).toISOString().slice(0, 16).replace('T', ' ')}`,
@@ -333,14 +349,16 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
           accepted: 0,
           failed: 0,
           error: null,
+          cancelRequested: false,
           createdBy: req.consoleIdentity?.username ?? 'unknown',
           createdAt: now(),
           startedAt: null,
           finishedAt: null,
         };
-        file.put(task);
-        const out = createWriteStream(file.rowsPath(id));
-        const spool = join(file.dir, `${id}.upload.xlsx`);
+        await ready;
+        await store.insertGroupTask(task);
+        const out = createWriteStream(files.rowsPath(id));
+        const spool = files.spoolPath(id);
         // Read without destroy-on-return, so a refused upload can be drained and answered cleanly.
         const it = (body as Readable).iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
         try {
@@ -398,8 +416,8 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
             reply.header('connection', 'close');
             (body as Readable).resume();
           }
-          file.delete(id);
-          rmSync(file.rowsPath(id), { force: true });
+          await store.deleteGroupTask(id).catch(() => undefined);
+          files.remove(id);
           if (err instanceof GroupSendError) return fail(reply, err);
           if (err instanceof XlsxError) return sendError(reply, 400, 'VALIDATION_FAILED', err.message);
           if (err instanceof Error && /CSV record/.test(err.message))
@@ -409,7 +427,7 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
           rmSync(spool, { force: true });
         }
         task.status = 'scheduled';
-        file.put(task);
+        await store.updateGroupTask(id, { status: 'scheduled', total: task.total });
         setImmediate(pump);
         return reply.code(201).send(groupTaskView(task));
       });
@@ -419,57 +437,56 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
       const q = req.query as Record<string, string | undefined>;
       const limit = Math.min(Math.max(Number(q.limit) || 50, 1), 1000);
       const offset = Math.max(Number(q.offset) || 0, 0);
-      const all = file.list().filter((t) => !q.app || t.appId === q.app);
-      return {
-        items: all.slice(offset, offset + limit).map(groupTaskView),
-        total: all.length,
-        limit,
-        offset,
-      };
+      const page = await store.listGroupTasks({ appId: q.app || undefined }, { limit, offset });
+      return { items: page.items.map(groupTaskView), total: page.total, limit, offset };
     });
 
-    const taskOr404 = (id: string): GroupTask => {
-      const t = file.get(id);
+    const taskOr404 = async (id: string): Promise<GroupTaskRecord> => {
+      const t = await store.getGroupTask(id);
       if (!t) throw new GroupSendError(404, 'NOT_FOUND', `group send ${id} not found`);
       return t;
     };
 
     r.get('/api/v1/group-sends/:id', async (req) =>
-      groupTaskView(taskOr404((req.params as { id: string }).id)),
+      groupTaskView(await taskOr404((req.params as { id: string }).id)),
     );
 
     r.post('/api/v1/group-sends/:id/cancel', async (req) => {
-      const t = taskOr404((req.params as { id: string }).id);
-      if (t.status === 'scheduled') {
-        t.status = 'cancelled';
-        t.finishedAt = now();
-        file.put(t);
-      } else if (t.status === 'running') {
-        cancelled.add(t.id); // the runner stops after the current batch
-      } else {
+      const { id } = req.params as { id: string };
+      const r = await store.cancelGroupTask(id, now());
+      if (r === 'missing') throw new GroupSendError(404, 'NOT_FOUND', `group send ${id} not found`);
+      if (r === 'not-cancellable') {
+        const t = await taskOr404(id);
         throw new GroupSendError(409, 'INVALID_STATE', `the task is ${t.status}`);
       }
-      return groupTaskView(t);
+      return groupTaskView(r);
     });
 
     r.delete('/api/v1/group-sends/:id', async (req, reply) => {
-      const t = taskOr404((req.params as { id: string }).id);
-      if (t.status === 'running' || t.status === 'uploading')
-        throw new GroupSendError(409, 'INVALID_STATE', 'cancel the task first');
-      file.delete(t.id);
-      rmSync(file.rowsPath(t.id), { force: true });
-      rmSync(file.failedPath(t.id), { force: true });
+      const { id } = req.params as { id: string };
+      const r = await store.deleteGroupTask(id);
+      if (r === 'missing') throw new GroupSendError(404, 'NOT_FOUND', `group send ${id} not found`);
+      if (r === 'busy') throw new GroupSendError(409, 'INVALID_STATE', 'cancel the task first');
+      files.remove(id); // on another node the file is removed by that node's clean-up
       return reply.code(204).send();
     });
 
     r.get('/api/v1/group-sends/:id/failed.csv', async (req, reply) => {
-      const t = taskOr404((req.params as { id: string }).id);
-      const path = file.failedPath(t.id);
+      const t = await taskOr404((req.params as { id: string }).id);
       reply
         .header('content-disposition', `attachment; filename="group-send-${t.id}-failed.csv"`)
         .type('text/csv; charset=utf-8');
-      if (!existsSync(path)) return 'number,status\n';
-      return reply.send(createReadStream(path));
+      // Streamed page by page from the store: a million refused numbers are never held at once.
+      async function* csv() {
+        yield 'number,status\n';
+        for (let after = 0; ; ) {
+          const rows = await store.groupTaskFailures(t.id, after, 5_000);
+          if (rows.length === 0) return;
+          yield rows.map((f) => `${csvCell(f.number)},${csvCell(f.status)}\n`).join('');
+          after = rows[rows.length - 1].seq;
+        }
+      }
+      return reply.send(Readable.from(csv()));
     });
   });
 }

@@ -24,7 +24,7 @@ export { groupSendPlugin } from './group-send.js';
 
 export interface RegisterConsoleOptions {
   store: Store;
-  config: Pick<Config, 'dataDir' | 'adminToken' | 'secretKey'>;
+  config: Pick<Config, 'dataDir' | 'adminToken' | 'secretKey' | 'nodeId'>;
   /** First admin password; default `SWIFTLET_ADMIN_PASSWORD`. */
   adminPassword?: string;
   /** Where the generated first-admin password is printed; default stdout. */
@@ -50,6 +50,7 @@ export async function registerConsole(
   await app.register(groupSendPlugin, {
     store: opts.store,
     dataDir: opts.config.dataDir,
+    nodeId: opts.config.nodeId,
     authenticate: auth.authenticateConsoleOrToken,
   });
   return Object.assign(auth.authenticateConsoleOrToken, { auth });

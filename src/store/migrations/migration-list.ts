@@ -6,6 +6,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial.js';
 import { moPartsMigration } from './0002-mo-parts.js';
 import { consoleStateMigration } from './0003-console-state.js';
+import { groupSendsMigration } from './0004-group-sends.js';
 import type { MigrationFlavor } from './migration-flavor.js';
 
 export function migrationList(flavor: MigrationFlavor): Record<string, Migration> {
@@ -13,6 +14,7 @@ export function migrationList(flavor: MigrationFlavor): Record<string, Migration
     '0001-initial': initialMigration(flavor),
     '0002-mo-parts': moPartsMigration(),
     '0003-console-state': consoleStateMigration(),
+    '0004-group-sends': groupSendsMigration(),
   };
 }
 

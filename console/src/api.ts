@@ -177,4 +177,8 @@ export interface GroupTask {
   finishedAt: string | null;
   error: string | null;
   fileName: string | null;
+  /** The node that holds the numbers and runs the task. */
+  nodeId: string;
+  /** Cancelled while running: stops after the current batch. */
+  cancelRequested: boolean;
 }

@@ -202,6 +202,10 @@ export function GroupSend({ user }: { user: User }) {
           <tr key={t.id} data-task={t.id}>
             <td>
               {t.name}
+              <div class="small muted">runs on {t.nodeId}</div>
+              {t.cancelRequested && t.status === 'running' && (
+                <div class="small">stopping after this batch…</div>
+              )}
               {t.error && <div class="small bad-text">{t.error}</div>}
             </td>
             <td>{appName(apps, t.appId)}</td>
@@ -217,7 +221,7 @@ export function GroupSend({ user }: { user: User }) {
             <td class="nowrap small">{t.scheduleAt ? `⏱ ${fmtTime(t.scheduleAt)}` : fmtTime(t.createdAt)}</td>
             <td>
               <RowActions>
-                {admin && (t.status === 'running' || t.status === 'scheduled') && (
+                {admin && (t.status === 'scheduled' || (t.status === 'running' && !t.cancelRequested)) && (
                   <ActButton busy={acting} onClick={() => act(() => api.post(`/group-sends/${t.id}/cancel`))}>
                     Cancel
                   </ActButton>

@@ -52,6 +52,10 @@ export interface EmbeddedSimulator {
    * in-process (`config.simulator.thread: false`); undefined when it runs in a worker thread.
    */
   simulator?: SmscSimulator;
+  /** Times the simulator thread died and was started again (0 in-process). */
+  restarts(): number;
+  /** Fault injection for tests: makes the simulator thread die as on a bug (no-op in-process). */
+  crashThread(): void;
   stop(): Promise<void>;
 }
 
@@ -123,7 +127,7 @@ export async function startEmbeddedSimulator(deps: EmbeddedDeps): Promise<Embedd
   };
   const runner =
     cfg.thread !== false && deps.options?.random === undefined
-      ? await startSimulatorThread(options, log)
+      ? await superviseSimulatorThread(options, log)
       : await startInProcess(options);
   const port = runner.port;
   let connector: ConnectorRecord;
@@ -145,6 +149,8 @@ export async function startEmbeddedSimulator(deps: EmbeddedDeps): Promise<Embedd
     ...(runner.simulator ? { simulator: runner.simulator } : {}),
     magicNumbers: () => MAGIC_NUMBERS,
     stats: () => runner.stats(),
+    restarts: () => runner.restarts,
+    crashThread: () => runner.crash(),
     async injectMo(mo) {
       const req: InjectMo = { from: mo.from, to: mo.to, text: mo.text, systemId };
       const delivered = runner.injectMo(req);
@@ -178,6 +184,10 @@ interface SimulatorRunner {
   simulator?: SmscSimulator;
   stats(): SimulatorStats;
   injectMo(mo: InjectMo): Promise<void>;
+  /** Resolves when the runner ended by itself (a dead thread), never after `stop()`. */
+  died: Promise<void>;
+  restarts: number;
+  crash(): void;
   stop(): Promise<void>;
 }
 
@@ -189,8 +199,77 @@ async function startInProcess(options: SmscSimulatorOptions): Promise<SimulatorR
     simulator: sim,
     stats: () => sim.stats(),
     injectMo: (mo) => sim.injectMo(mo),
+    died: new Promise<void>(() => {}),
+    restarts: 0,
+    crash: () => {},
     stop: () => sim.close(),
   };
+}
+
+/** Back-off before restarting a dead simulator thread: 0.5 s doubling to 30 s. */
+const RESTART_BASE_MS = 500;
+const RESTART_MAX_MS = 30_000;
+
+/**
+ * A simulator thread that is started again when it dies (a bug in the worker must not leave the
+ * demo without a carrier), on the same port so the connector record stays right. The engine's
+ * SMPP client sees the connection drop and rebinds on its own; receipts the dead thread still
+ * owed are lost with it, and those messages end EXPIRED by the expiry sweep like any carrier that
+ * never sends a receipt.
+ */
+async function superviseSimulatorThread(
+  options: SmscSimulatorOptions,
+  log: SimulatorLogger | undefined,
+): Promise<SimulatorRunner> {
+  let current = await startSimulatorThread(options, log);
+  const port = current.port;
+  let stopped = false;
+  let restarts = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const supervisor: SimulatorRunner = {
+    port,
+    stats: () => current.stats(),
+    injectMo: (mo) => current.injectMo(mo),
+    died: new Promise<void>(() => {}),
+    get restarts() {
+      return restarts;
+    },
+    crash: () => current.crash(),
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current.stop();
+    },
+  };
+  const watch = (r: SimulatorRunner, attempt: number) => {
+    void r.died.then(() => {
+      if (stopped) return;
+      const delay = Math.min(RESTART_BASE_MS * 2 ** attempt, RESTART_MAX_MS);
+      log?.warn({ delayMs: delay }, 'embedded SMSC simulator thread died; starting it again');
+      timer = setTimeout(() => {
+        if (stopped) return;
+        startSimulatorThread({ ...options, port }, log).then(
+          (next) => {
+            if (stopped) {
+              void next.stop();
+              return;
+            }
+            current = next;
+            restarts++;
+            log?.info({ port, restarts }, 'embedded SMSC simulator thread started again');
+            watch(next, 0);
+          },
+          (err) => {
+            log?.warn({ err }, 'restarting the embedded SMSC simulator thread failed; trying again');
+            watch(r, attempt + 1);
+          },
+        );
+      }, delay);
+      timer.unref?.();
+    });
+  };
+  watch(current, 0);
+  return supervisor;
 }
 
 /** How long `stop()` waits for the worker to close its sessions before terminating it. */
@@ -311,6 +390,9 @@ async function startSimulatorThread(
   return {
     port,
     stats: () => stats,
+    died: exit.then(() => (stopping ? new Promise<void>(() => {}) : undefined)),
+    restarts: 0,
+    crash: () => send({ type: 'crash' }),
     injectMo(mo) {
       if (exited || stopping) return Promise.reject(new SimulatorError('SIM_STOPPED'));
       const id = nextId++;

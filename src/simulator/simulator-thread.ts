@@ -8,7 +8,8 @@
  * - to the parent: `listening {port}`, `start-failed {error}`, `stats {stats}` (every
  *   STATS_INTERVAL_MS and after each injection), `log {level,obj,msg}`, `mo-done {id,error?}`,
  *   `closed`;
- * - from the parent: `inject {id,mo}`, `stop`.
+ * - from the parent: `inject {id,mo}`, `stop`, and `crash` — fault injection: the worker throws
+ *   an uncaught error and dies, as it would on a bug, so tests can watch the parent restart it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SimulatorError } from './simulator-errors.js';
@@ -32,7 +33,10 @@ export type FromSimulatorThread =
   | { type: 'closed' };
 
 /** A message from the parent to the worker. */
-export type ToSimulatorThread = { type: 'inject'; id: number; mo: InjectMo } | { type: 'stop' };
+export type ToSimulatorThread =
+  | { type: 'inject'; id: number; mo: InjectMo }
+  | { type: 'stop' }
+  | { type: 'crash' };
 
 /** What the parent passes as `workerData`. */
 export interface SimulatorThreadData {
@@ -71,6 +75,10 @@ async function run(parent: NonNullable<typeof parentPort>, data: SimulatorThread
         (err) => send({ type: 'mo-done', id: m.id, error: errorInfo(err) }),
       );
       send({ type: 'stats', stats: sim.stats() });
+    } else if (m.type === 'crash') {
+      setImmediate(() => {
+        throw new Error('simulator thread crashed on request (fault injection)');
+      });
     } else if (m.type === 'stop') {
       clearInterval(ticker);
       void sim.close().finally(() => {

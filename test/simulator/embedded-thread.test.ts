@@ -156,3 +156,26 @@ test('a failure in the worker (port in use) rejects the start and leaves this th
   const sim = await startEmbeddedSimulator({ store, config: ok });
   await sim.stop();
 });
+
+test('a simulator thread that dies is started again on the same port, and carriers bind to it again', async (t) => {
+  const { config, store, logs, log } = await setup(t);
+  const sim = await startEmbeddedSimulator({ store, config, log });
+  t.after(() => sim.stop());
+  const first = await bindClient(t, store);
+  const [before] = await first.client.submit(buildSubmitSmParts(submit, 'before the crash'));
+  assert.ok(before.ok);
+
+  sim.crashThread();
+  await until(() => sim.restarts() === 1, 10_000);
+  assert.ok(logs.some((l) => l.level === 'warn' && /thread died/.test(l.msg ?? '')));
+  assert.ok(logs.some((l) => /started again/.test(l.msg ?? '')));
+
+  // The same connector record (same port) works again: bind, submit, receipt.
+  const second = await bindClient(t, store);
+  const [after] = await second.client.submit(buildSubmitSmParts(submit, 'after the restart'));
+  assert.ok(after.ok);
+  const receipt = await until(() => second.delivers.find((p) => (p as Pdu<'deliver_sm'>).esm_class & 0x04));
+  assert.equal(parseDeliveryReceipt(receipt as Pdu<'deliver_sm'>)?.stat, 'DELIVRD');
+  // Counters start afresh with the new thread (stats() is the copy it sends every 250 ms).
+  await until(() => sim.stats().submits === 1 && sim.stats().receiptsSent === 1);
+});

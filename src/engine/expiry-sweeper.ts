@@ -15,7 +15,8 @@ export interface ExpirySweeperOptions {
  * Parts still SUBMITTED `receiptWindowMs` after their submit become EXPIRED, reported by the
  * platform (`source` 1, no `updateTime`) — `store.expireParts` writes state and reports in one
  * transaction. Every node may run it: the update is conditional, so two sweepers cannot expire
- * one part twice.
+ * one part twice. Each sweep first matches parked receipts whose submit is recorded by now
+ * (`store.matchParkedReceipts`), the recovery for a node that died between the two writes.
  */
 export class ExpirySweeper {
   readonly #store: Store;
@@ -72,6 +73,9 @@ export class ExpirySweeper {
   async #sweep(): Promise<number> {
     let total = 0;
     try {
+      // Receipts left parked although their submit is recorded (a node died between the two).
+      const late = await this.#store.matchParkedReceipts(this.#batch);
+      if (late > 0) this.#log.warn({ receipts: late }, 'parked receipts matched by the sweep');
       for (;;) {
         const now = this.#clock();
         const n = await this.#store.expireParts(now - this.#windowMs, now, this.#batch);

@@ -19,7 +19,7 @@ import * as outcomes from './message-outcomes.js';
 import * as queries from './message-queries.js';
 import { migrationList, migrationProvider } from './migrations/migration-list.js';
 import * as outbox from './outbox-repo.js';
-import { applyReceiptsTx } from './receipt-apply.js';
+import { applyReceiptsTx, matchParkedReceiptsTx } from './receipt-apply.js';
 import type { NewMessage } from './records.js';
 import { purgeHistory } from './retention-repo.js';
 import type { SecretBox } from './secret-box.js';
@@ -167,6 +167,10 @@ export class KyselyStore implements Store {
     this.#ctx.adapter.expireParts
       ? this.#ctx.adapter.expireParts(b, now, l)
       : outcomes.expireParts(this.#ctx, b, now, l);
+  matchParkedReceipts: Store['matchParkedReceipts'] = (limit) =>
+    this.#ctx.adapter.matchParkedReceipts
+      ? this.#ctx.adapter.matchParkedReceipts(limit)
+      : matchParkedReceiptsTx(this.#ctx.db, limit);
   queueDepth: Store['queueDepth'] = () => claims.queueDepth(this.#ctx);
 
   // send details and statistics

@@ -5,7 +5,7 @@
  */
 import { FINAL_STATES, type MessageState } from '../domain/message-state.js';
 import { type BatchUrlCache, insertEvents, insertReports, refreshMessageState } from './message-writes.js';
-import { applyReceiptsTx, PENDING_RECEIPT_TTL_MS } from './receipt-apply.js';
+import { applyReceiptsTx, PENDING_RECEIPT_TTL_MS, parkedToReceipts } from './receipt-apply.js';
 import type { MessageEvent } from './records.js';
 import type { FinalOutcome, ReceiptInput, SubmitOutcome } from './store.js';
 import type { StoreContext } from './store-context.js';
@@ -57,15 +57,7 @@ export async function recordSubmits(ctx: StoreContext, outcomes: SubmitOutcome[]
         .orderBy('id')
         .execute();
       if (early.length === 0) continue;
-      const receipts: ReceiptInput[] = early.map((e) => ({
-        connectorId: e.connector_id,
-        carrierMsgId: e.carrier_msg_id,
-        stat: e.stat,
-        err: e.err,
-        receivedAt: Number(e.received_at),
-        raw: e.raw,
-      }));
-      await applyReceiptsTx(trx, receipts, false, cache);
+      await applyReceiptsTx(trx, parkedToReceipts(early), false, cache);
       await trx
         .deleteFrom('pending_receipts')
         .where(

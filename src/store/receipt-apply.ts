@@ -9,6 +9,31 @@ import { type BatchUrlCache, insertEvents, insertReports, refreshMessageState } 
 import type { Database } from './schema.js';
 import type { ReceiptInput, ReceiptResult } from './store.js';
 
+/** A `pending_receipts` row as the engine reads it (numbers may come back as strings). */
+export interface ParkedReceiptRow {
+  id: number | string;
+  connector_id: string;
+  carrier_msg_id: string;
+  stat: string;
+  err: string | null;
+  received_at: number | string;
+  raw: string;
+}
+
+/** Parked rows as receipts, in the order they arrived. */
+export function parkedToReceipts(rows: readonly ParkedReceiptRow[]): ReceiptInput[] {
+  return [...rows]
+    .sort((a, b) => Number(a.id) - Number(b.id))
+    .map((e) => ({
+      connectorId: e.connector_id,
+      carrierMsgId: e.carrier_msg_id,
+      stat: e.stat,
+      err: e.err,
+      receivedAt: Number(e.received_at),
+      raw: e.raw,
+    }));
+}
+
 /** Pending (unmatched) receipts older than this are dropped by the expiry sweep: one day. */
 export const PENDING_RECEIPT_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -92,4 +117,40 @@ export async function applyReceiptsTx(
     }
   }
   return { matched, pending };
+}
+
+/**
+ * Applies (and removes) up to `limit` parked receipts whose part exists now, in one transaction.
+ * On SQLite `recordSubmits` already matches parked receipts inside its own transaction; this is
+ * the safety net the expiry sweep runs on every engine (see postgres-pending.ts for the case it
+ * exists for: a node that died between committing a submit and matching the receipts parked for it).
+ */
+export function matchParkedReceiptsTx(db: Kysely<Database>, limit: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('pending_receipts as r')
+      .selectAll('r')
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('message_parts as p')
+            .select('p.seq')
+            .whereRef('p.connector_id', '=', 'r.connector_id')
+            .whereRef('p.carrier_msg_id', '=', 'r.carrier_msg_id'),
+        ),
+      )
+      .orderBy('r.id')
+      .limit(limit)
+      .execute();
+    if (rows.length === 0) return 0;
+    await trx
+      .deleteFrom('pending_receipts')
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    await applyReceiptsTx(trx, parkedToReceipts(rows), false);
+    return rows.length;
+  });
 }

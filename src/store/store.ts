@@ -286,6 +286,12 @@ export interface Store {
   applyReceipts(receipts: ReceiptInput[]): Promise<ReceiptResult>;
   /** Parts SUBMITTED before `submittedBefore` with no receipt become EXPIRED (source 1). Returns count. */
   expireParts(submittedBefore: number, now: number, limit: number): Promise<number>;
+  /**
+   * Applies up to `limit` parked receipts (they arrived before their submit was recorded) whose
+   * part exists now; returns how many. A safety net run by the expiry sweep: normally the submit
+   * or the receipt side matches them at once.
+   */
+  matchParkedReceipts(limit: number): Promise<number>;
   /** Number of queued (not final, not submitted) messages, for metrics. */
   queueDepth(): Promise<number>;
 

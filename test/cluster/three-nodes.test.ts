@@ -67,6 +67,39 @@ describe('three nodes on one PostgreSQL database, one SIGKILLed mid-run', { time
     rmSync(demoDir, { recursive: true, force: true });
   });
 
+  /** On failure, prints what explains a message that never became final, then rethrows. */
+  async function diagnoseOnFailure<T>(p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (err) {
+      const q = async (text: string) => JSON.stringify((await sql.query(text)).rows);
+      console.log(
+        `# stuck parts: ${await q(`SELECT p.message_id, p.seq, p.state, p.carrier_msg_id, p.submitted_at, m.updated_at
+        FROM message_parts p JOIN messages m ON m.id = p.message_id WHERE m.final_at IS NULL ORDER BY 1 LIMIT 20`)}`,
+      );
+      console.log(
+        `# their parked receipts: ${await q(`SELECT r.* FROM pending_receipts r JOIN message_parts p
+        ON p.connector_id = r.connector_id AND p.carrier_msg_id = r.carrier_msg_id
+        JOIN messages m ON m.id = p.message_id WHERE m.final_at IS NULL LIMIT 20`)}`,
+      );
+      console.log(`# parked receipts in all: ${await q('SELECT count(*) FROM pending_receipts')}`);
+      console.log(
+        `# events of one: ${await q(`SELECT e.kind, e.seq, e.at, e.detail FROM events e WHERE e.message_id =
+        (SELECT min(id) FROM messages WHERE final_at IS NULL) ORDER BY e.id`)}`,
+      );
+      console.log(`# simulator: ${JSON.stringify((await sim.stats()).stats)}`);
+      for (const n of nodes) {
+        const warn = n
+          .logTail()
+          .split('\n')
+          .filter((l) => /"level":(4|5|6)0/.test(l))
+          .slice(-15);
+        console.log(`# ${n.id} warnings:\n${warn.join('\n')}`);
+      }
+      throw err;
+    }
+  }
+
   it('three nodes start together on an empty database: migrations run once, all ready', async () => {
     const config = writeClusterConfig({
       databaseUrl: db.url,
@@ -188,18 +221,20 @@ describe('three nodes on one PostgreSQL database, one SIGKILLed mid-run', { time
     );
 
     // Every accepted message reaches a final state (the dead node's claims are taken over).
-    await waitFor(
-      'every message final',
-      async () => {
-        const r = await sql.query<{ state: string; attempts: number; n: string; owner: string | null }>(
-          `SELECT m.state, m.attempts, q.lease_owner AS owner, count(*) AS n FROM messages m
+    await diagnoseOnFailure(
+      waitFor(
+        'every message final',
+        async () => {
+          const r = await sql.query<{ state: string; attempts: number; n: string; owner: string | null }>(
+            `SELECT m.state, m.attempts, q.lease_owner AS owner, count(*) AS n FROM messages m
              LEFT JOIN queue q ON q.message_id = m.id WHERE m.final_at IS NULL GROUP BY 1, 2, 3`,
-        );
-        if (process.env.CLUSTER_DEBUG) console.log('# pending', JSON.stringify(r.rows));
-        return r.rows.length === 0;
-      },
-      120_000,
-      500,
+          );
+          if (process.env.CLUSTER_DEBUG) console.log('# pending', JSON.stringify(r.rows));
+          return r.rows.length === 0;
+        },
+        120_000,
+        500,
+      ),
     );
     log('every message final');
     const states = await sql.query<{ state: string; n: string }>(

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import type { AppRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestStore, ENGINES, type TestStore } from './engines.js';
@@ -311,3 +312,43 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('parked receipts matched by the sweep (sqlite)', () => {
+  it('a parked receipt whose part got its carrier id without matching it is applied once', async () => {
+    const t = await createTestStore('sqlite');
+    try {
+      const app = await newTestApp(t.store);
+      const m = newMessage(app, { statusCallback: 'http://cb.example/r' });
+      const [id] = await acceptAndClaim(t.store, [m]);
+      const parked = await t.store.applyReceipts([
+        {
+          connectorId: CONN,
+          carrierMsgId: 'late-1',
+          stat: 'DELIVRD',
+          err: null,
+          receivedAt: Date.now(),
+          raw: 'late',
+        },
+      ]);
+      assert.deepEqual(parked, { matched: 0, pending: 1 });
+      assert.equal(await t.store.matchParkedReceipts(10), 0, 'no part carries that id yet');
+      // The part gets its carrier id by a write that did not look at parked receipts.
+      const raw = new Database(t.url.slice('sqlite:'.length));
+      try {
+        raw
+          .prepare(
+            "UPDATE message_parts SET state = 'SUBMITTED', connector_id = ?, carrier_msg_id = 'late-1' WHERE message_id = ?",
+          )
+          .run(CONN, id);
+        raw.prepare("UPDATE messages SET state = 'SUBMITTED' WHERE id = ?").run(id);
+      } finally {
+        raw.close();
+      }
+      assert.equal(await t.store.matchParkedReceipts(10), 1);
+      assert.equal((await t.store.getMessageDetail(m.smsMsgId))?.message.state, 'DELIVERED');
+      assert.equal(await t.store.matchParkedReceipts(10), 0);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

@@ -64,5 +64,38 @@ if (ENGINES.includes('postgres')) {
       // Drained once: nothing left to apply.
       assert.equal(await drainPendingPg(db, ['race'], ['race-1']), 0);
     });
+
+    it('a node that dies between parking and draining leaves the receipt to the sweep, applied exactly once', async () => {
+      const app = await store.createApp(newApp());
+      const m = newMessage(app, { statusCallback: 'http://cb.example/race' });
+      const [id] = await acceptAndClaim(store, [m]);
+      const r: ReceiptInput = {
+        connectorId: 'race',
+        carrierMsgId: 'race-2',
+        stat: 'UNDELIV',
+        err: '013',
+        receivedAt: Date.now(),
+        raw: 'race',
+      };
+      await db.transaction().execute(async (trx) => {
+        await applyReceiptsPgTx(trx, [r], true);
+        await store.recordSubmits([
+          {
+            messageId: id,
+            connectorId: 'race',
+            parts: [{ seq: 1, carrierMsgId: 'race-2', submittedAt: Date.now() }],
+          },
+        ]);
+      });
+      // The receipt's node is gone: its drain never runs, the message waits.
+      assert.equal((await store.getMessageDetail(m.smsMsgId))?.message.state, 'SUBMITTED');
+      // Two nodes' sweeps at once: SKIP LOCKED lets one take it, the other finds nothing.
+      const [a, b] = await Promise.all([store.matchParkedReceipts(100), store.matchParkedReceipts(100)]);
+      assert.equal(a + b, 1);
+      const d = await store.getMessageDetail(m.smsMsgId);
+      assert.equal(d?.message.state, 'UNDELIVERED');
+      assert.equal(d?.pushes.length, 1);
+      assert.equal(await store.matchParkedReceipts(100), 0);
+    });
   });
 }

@@ -15,6 +15,7 @@ import { expirePartsPg } from './postgres-expire.js';
 import { finalizeMessagesPg } from './postgres-finalize.js';
 import { claimOutboxPg, completeOutboxPg, type OutboxResult } from './postgres-outbox.js';
 import { recordSubmitsPg } from './postgres-outcomes.js';
+import { matchParkedReceiptsPg } from './postgres-pending.js';
 import { createPool, withDefaultUser } from './postgres-pool.js';
 import { applyReceiptsPg } from './postgres-receipts.js';
 
@@ -75,6 +76,11 @@ export class PostgresAdapter implements EngineAdapter {
   /** Set-based `expireParts` (postgres-expire.ts). */
   expireParts(submittedBefore: number, now: number, limit: number): Promise<number> {
     return expirePartsPg(this.db, submittedBefore, now, limit);
+  }
+
+  /** Parked receipts whose part exists now (postgres-pending.ts). */
+  matchParkedReceipts(limit: number): Promise<number> {
+    return matchParkedReceiptsPg(this.db, limit);
   }
 
   /** One-statement outbox claim (postgres-outbox.ts). */

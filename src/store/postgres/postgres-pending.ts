@@ -12,8 +12,8 @@
  * drain at once the row lock lets one win and the other finds nothing.
  */
 import { type Kysely, sql } from 'kysely';
+import { type ParkedReceiptRow, parkedToReceipts } from '../receipt-apply.js';
 import type { Database } from '../schema.js';
-import type { ReceiptInput } from '../store.js';
 import { applyReceiptsPgTx } from './postgres-receipts.js';
 
 /**
@@ -31,15 +31,7 @@ export async function drainPendingPg(db: Kysely<Database>, conns: string[], cids
      LIMIT 1`.execute(db);
   if (probe.rows.length === 0) return 0;
   return db.transaction().execute(async (trx) => {
-    const taken = await sql<{
-      id: number;
-      connector_id: string;
-      carrier_msg_id: string;
-      stat: string;
-      err: string | null;
-      received_at: number;
-      raw: string;
-    }>`
+    const taken = await sql<ParkedReceiptRow>`
       DELETE FROM pending_receipts AS r
        USING unnest(${conns}::text[], ${cids}::text[]) AS v(conn, cid)
        WHERE r.connector_id = v.conn AND r.carrier_msg_id = v.cid
@@ -47,17 +39,30 @@ export async function drainPendingPg(db: Kysely<Database>, conns: string[], cids
                       WHERE p.connector_id = r.connector_id AND p.carrier_msg_id = r.carrier_msg_id)
       RETURNING r.*`.execute(trx);
     if (taken.rows.length === 0) return 0;
-    const receipts: ReceiptInput[] = taken.rows
-      .sort((a, b) => Number(a.id) - Number(b.id))
-      .map((e) => ({
-        connectorId: e.connector_id,
-        carrierMsgId: e.carrier_msg_id,
-        stat: e.stat,
-        err: e.err,
-        receivedAt: Number(e.received_at),
-        raw: e.raw,
-      }));
-    await applyReceiptsPgTx(trx, receipts, false);
-    return receipts.length;
+    await applyReceiptsPgTx(trx, parkedToReceipts(taken.rows), false);
+    return taken.rows.length;
+  });
+}
+
+/**
+ * The safety net of the drain-after-commit rule: a node can die between committing its submits
+ * and draining, after the receipt's node already drained and found nothing — the receipt would
+ * stay parked. The expiry sweep (every node, every few seconds) calls this: up to `limit` parked
+ * receipts whose part exists now are taken (`FOR UPDATE SKIP LOCKED`, so sweeping nodes never
+ * wait on each other or on a drain) and applied in the same transaction.
+ */
+export function matchParkedReceiptsPg(db: Kysely<Database>, limit: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const taken = await sql<ParkedReceiptRow>`
+      DELETE FROM pending_receipts AS r
+       WHERE r.id IN (SELECT q.id FROM pending_receipts AS q
+                       WHERE EXISTS (SELECT 1 FROM message_parts AS p
+                                      WHERE p.connector_id = q.connector_id AND p.carrier_msg_id = q.carrier_msg_id)
+                       ORDER BY q.id LIMIT ${limit}
+                       FOR UPDATE SKIP LOCKED)
+      RETURNING r.*`.execute(trx);
+    if (taken.rows.length === 0) return 0;
+    await applyReceiptsPgTx(trx, parkedToReceipts(taken.rows), false);
+    return taken.rows.length;
   });
 }

@@ -19,6 +19,7 @@ import {
   stateForReceiptStat,
 } from '../../domain/message-state.js';
 import { submitEvents } from '../message-outcomes.js';
+import { type ParkedReceiptRow, parkedToReceipts } from '../receipt-apply.js';
 import type { MessageEvent } from '../records.js';
 import { reportDestination, statusReportPayload } from '../report-rows.js';
 import type { ReceiptInput, ReceiptResult, SubmitOutcome } from '../store.js';
@@ -209,31 +210,11 @@ export function createOutcomeWriter(db: BetterSqlite3.Database): OutcomeWriter {
     if (anyPending.get() === undefined) return;
     const cache = new Map<string, string | null>();
     for (const o of outcomes) {
-      const early: Array<{
-        id: number;
-        connector_id: string;
-        carrier_msg_id: string;
-        stat: string;
-        err: string | null;
-        received_at: number;
-        raw: string;
-      }> = [];
+      const early: ParkedReceiptRow[] = [];
       for (const carrierMsgId of new Set(o.parts.map((p) => p.carrierMsgId)))
         early.push(...(pendingFor.all(o.connectorId, carrierMsgId) as typeof early));
       if (early.length === 0) continue;
-      early.sort((a, b) => a.id - b.id);
-      apply(
-        early.map((e) => ({
-          connectorId: e.connector_id,
-          carrierMsgId: e.carrier_msg_id,
-          stat: e.stat,
-          err: e.err,
-          receivedAt: Number(e.received_at),
-          raw: e.raw,
-        })),
-        false,
-        cache,
-      );
+      apply(parkedToReceipts(early), false, cache);
       for (const e of early) deletePending.run(e.id);
     }
   });

@@ -216,6 +216,8 @@ export interface NodeProcess {
   /** SIGTERM and wait (graceful), SIGKILL after 10 s. */
   stop(): Promise<void>;
   get alive(): boolean;
+  /** The node's last log lines (its pino JSON on stdout, and stderr), for failure diagnostics. */
+  logTail(): string;
 }
 
 /** Starts `swiftlet serve` (from source) as node `id` with the shared config file. */
@@ -257,7 +259,13 @@ export async function startNode(
     rmSync(dataDir, { recursive: true, force: true });
   });
   const m = await waitForLine(proc, /Swiftlet listening on (http:\/\/[0-9.:]+)/, `node ${id}`);
-  proc.stderr?.resume();
+  let tail = '';
+  const keep = (d: Buffer) => {
+    tail += d.toString();
+    if (tail.length > 40_000) tail = tail.slice(-20_000);
+  };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
   return {
     id,
     url: m[1],
@@ -278,6 +286,7 @@ export async function startNode(
     get alive() {
       return !exited;
     },
+    logTail: () => tail,
   };
 }
 

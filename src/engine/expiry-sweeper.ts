@@ -1,6 +1,13 @@
 import type { Store } from '../store/store.js';
 import type { Logger } from './logger.js';
 
+/**
+ * How far back the sweep looks for parked receipts to match: 1 hour. The case it recovers (a node
+ * dead between its submit commit and its look) is seconds old when the sweep runs; an hour also
+ * covers a database outage in between.
+ */
+export const PARKED_LOOKBACK_MS = 60 * 60_000;
+
 /** Options of {@link ExpirySweeper}. */
 export interface ExpirySweeperOptions {
   /** A part with no receipt this long after its submit expires. Spec §6: 72 h. */
@@ -74,8 +81,12 @@ export class ExpirySweeper {
     let total = 0;
     try {
       // Receipts left parked although their submit is recorded (a node died between the two).
-      const late = await this.#store.matchParkedReceipts(this.#batch);
+      const late = await this.#store.matchParkedReceipts(this.#clock() - PARKED_LOOKBACK_MS, this.#batch);
       if (late > 0) this.#log.warn({ receipts: late }, 'parked receipts matched by the sweep');
+    } catch (err) {
+      this.#log.error({ err }, 'matching parked receipts failed');
+    }
+    try {
       for (;;) {
         const now = this.#clock();
         const n = await this.#store.expireParts(now - this.#windowMs, now, this.#batch);

@@ -86,7 +86,7 @@ export class UplinkHandler {
         connectorId: d.connectorId,
         receivedAt: this.#clock(),
       },
-      newSmsMsgId(),
+      newSmsMsgId,
       assembleMoText,
     );
     if (r.status !== 'complete') return;

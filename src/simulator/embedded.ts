@@ -226,6 +226,8 @@ async function superviseSimulatorThread(
   let stopped = false;
   let restarts = 0;
   let timer: NodeJS.Timeout | undefined;
+  /** A restart under way: stop() waits for it and stops what it started. */
+  let starting: Promise<SimulatorRunner> | undefined;
   const supervisor: SimulatorRunner = {
     port,
     stats: () => current.stats(),
@@ -238,7 +240,10 @@ async function superviseSimulatorThread(
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      const restarting = starting; // taken now: its callback forgets it once settled
       await current.stop();
+      const next = await restarting?.catch(() => undefined);
+      await next?.stop();
     },
   };
   const watch = (r: SimulatorRunner, attempt: number) => {
@@ -248,18 +253,18 @@ async function superviseSimulatorThread(
       log?.warn({ delayMs: delay }, 'embedded SMSC simulator thread died; starting it again');
       timer = setTimeout(() => {
         if (stopped) return;
-        startSimulatorThread({ ...options, port }, log).then(
+        starting = startSimulatorThread({ ...options, port }, log);
+        starting.then(
           (next) => {
-            if (stopped) {
-              void next.stop();
-              return;
-            }
+            starting = undefined;
+            if (stopped) return; // stop() stops it
             current = next;
             restarts++;
             log?.info({ port, restarts }, 'embedded SMSC simulator thread started again');
             watch(next, 0);
           },
           (err) => {
+            starting = undefined;
             log?.warn({ err }, 'restarting the embedded SMSC simulator thread failed; trying again');
             watch(r, attempt + 1);
           },

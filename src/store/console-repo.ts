@@ -111,14 +111,14 @@ export async function loginLockedUntil(ctx: StoreContext, key: string): Promise<
   return r ? Number(r.locked_until) : 0;
 }
 
-export function recordLoginFailure(
+export async function recordLoginFailure(
   ctx: StoreContext,
   key: string,
   now: number,
   maxFailures: number,
   lockMs: number,
 ): Promise<number> {
-  return ctx.db.transaction().execute(async (trx) => {
+  const until = await ctx.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('console_login_failures')
       .values({ key, failures: 0, first_at: now, locked_until: 0 })
@@ -139,15 +139,17 @@ export function recordLoginFailure(
       .set({ failures, first_at: fresh ? now : Number(cur.first_at), locked_until: lockedUntil })
       .where('key', '=', key)
       .execute();
-    // Old entries of other keys go on the way (a sign-in failure is rare enough to pay for it).
-    await trx
-      .deleteFrom('console_login_failures')
-      .where('first_at', '<', now - lockMs)
-      .where('locked_until', '<', now)
-      .where('key', '<>', key)
-      .execute();
     return lockedUntil > now ? lockedUntil : 0;
   });
+  // Old entries of other keys go on the way, outside the transaction above: two failures for
+  // different keys must never wait on each other's rows.
+  await ctx.db
+    .deleteFrom('console_login_failures')
+    .where('first_at', '<', now - lockMs)
+    .where('locked_until', '<', now)
+    .where('key', '<>', key)
+    .execute();
+  return until;
 }
 
 export async function clearLoginFailures(ctx: StoreContext, key: string): Promise<void> {

@@ -46,7 +46,7 @@ export interface EngineAdapter {
   claimMessages?(owner: string, limit: number, leaseMs: number, now: number): Promise<ClaimedMessage[]>;
   finalizeMessages?(outcomes: FinalOutcome[]): Promise<void>;
   expireParts?(submittedBefore: number, now: number, limit: number): Promise<number>;
-  matchParkedReceipts?(limit: number): Promise<number>;
+  matchParkedReceipts?(since: number, limit: number): Promise<number>;
   claimOutbox?(owner: string, limit: number, leaseMs: number, now: number): Promise<OutboxRecord[]>;
   completeOutbox?(results: Parameters<Store['completeOutbox']>[0]): Promise<void>;
   /** Runs `fn` holding a lock no other process can hold at the same time (migrations). */

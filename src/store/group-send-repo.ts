@@ -2,11 +2,14 @@
  * Group-send tasks and their refused numbers. Every node reads and changes them; only the node
  * named in `node_id` (it holds the uploaded numbers) starts and runs a task.
  */
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { GroupTaskChange, GroupTaskRecord, GroupTaskStatus } from './records.js';
 import type { GroupSendTasksTable } from './schema.js';
 import type { Page, Paged } from './store.js';
 import { pageOf, type StoreContext } from './store-context.js';
+
+/** Heartbeat lease of a node (src/engine/connector-manager.ts renews `node:<nodeId>`). */
+const NODE_LEASE_PREFIX = 'node:';
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -140,7 +143,10 @@ export function recordGroupBatch(
   });
 }
 
-/** Scheduled → cancelled at once; running → asked to stop. Other states are refused. */
+/**
+ * Scheduled → cancelled at once; running → asked to stop (or, when its node's heartbeat has run
+ * out, interrupted at once). Other states are refused.
+ */
 export function cancelGroupTask(
   ctx: StoreContext,
   id: string,
@@ -159,6 +165,21 @@ export function cancelGroupTask(
       .where('id', '=', id)
       .where('status', '=', 'running')
       .executeTakeFirst();
+    // A runner whose node's heartbeat ran out will never see the request: the task is over.
+    await trx
+      .updateTable('group_send_tasks')
+      .set({ status: 'interrupted', error: 'its node stopped while this task ran', finished_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('leases')
+            .select('name')
+            .whereRef('name', '=', sql<string>`${NODE_LEASE_PREFIX} || group_send_tasks.node_id`)
+            .where('expires_at', '<', now),
+        ),
+      )
+      .execute();
     const r = await trx.selectFrom('group_send_tasks').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) return 'missing';
     return Number(scheduled.numUpdatedRows) + Number(running.numUpdatedRows) > 0

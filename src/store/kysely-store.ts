@@ -167,10 +167,10 @@ export class KyselyStore implements Store {
     this.#ctx.adapter.expireParts
       ? this.#ctx.adapter.expireParts(b, now, l)
       : outcomes.expireParts(this.#ctx, b, now, l);
-  matchParkedReceipts: Store['matchParkedReceipts'] = (limit) =>
+  matchParkedReceipts: Store['matchParkedReceipts'] = (since, limit) =>
     this.#ctx.adapter.matchParkedReceipts
-      ? this.#ctx.adapter.matchParkedReceipts(limit)
-      : matchParkedReceiptsTx(this.#ctx.db, limit);
+      ? this.#ctx.adapter.matchParkedReceipts(since, limit)
+      : matchParkedReceiptsTx(this.#ctx.db, since, limit);
   queueDepth: Store['queueDepth'] = () => claims.queueDepth(this.#ctx);
 
   // send details and statistics

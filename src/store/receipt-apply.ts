@@ -125,11 +125,12 @@ export async function applyReceiptsTx(
  * the safety net the expiry sweep runs on every engine (see postgres-pending.ts for the case it
  * exists for: a node that died between committing a submit and matching the receipts parked for it).
  */
-export function matchParkedReceiptsTx(db: Kysely<Database>, limit: number): Promise<number> {
+export function matchParkedReceiptsTx(db: Kysely<Database>, since: number, limit: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('pending_receipts as r')
       .selectAll('r')
+      .where('r.received_at', '>=', since)
       .where(({ exists, selectFrom }) =>
         exists(
           selectFrom('message_parts as p')

@@ -174,7 +174,7 @@ export type MoTextAssembler = (alphabet: string, units: Buffer[]) => string;
 export type MoPartResult =
   /** Stored; the message waits for more parts. */
   | { status: 'pending'; received: number; total: number }
-  /** This part was stored before (a redelivery): nothing changed. */
+  /** This very part was stored before (a redelivery): nothing changed. */
   | { status: 'duplicate' }
   /**
    * The MO was committed: the message is whole, or (`late`) the part arrived after its message
@@ -287,11 +287,13 @@ export interface Store {
   /** Parts SUBMITTED before `submittedBefore` with no receipt become EXPIRED (source 1). Returns count. */
   expireParts(submittedBefore: number, now: number, limit: number): Promise<number>;
   /**
-   * Applies up to `limit` parked receipts (they arrived before their submit was recorded) whose
-   * part exists now; returns how many. A safety net run by the expiry sweep: normally the submit
-   * or the receipt side matches them at once.
+   * Applies up to `limit` parked receipts received since `since` (they arrived before their
+   * submit was recorded) whose part exists now; returns how many. A safety net run by the expiry
+   * sweep: normally the submit or the receipt side matches them at once. The time bound keeps
+   * each sweep to the recent rows (index on received_at), however many unmatchable receipts are
+   * parked.
    */
-  matchParkedReceipts(limit: number): Promise<number>;
+  matchParkedReceipts(since: number, limit: number): Promise<number>;
   /** Number of queued (not final, not submitted) messages, for metrics. */
   queueDepth(): Promise<number>;
 
@@ -345,8 +347,10 @@ export interface Store {
    * Stores one part of a concatenated MO in one transaction; the part that completes its message
    * commits the MO (as `insertMo`) in the same transaction. So when this resolves the part is
    * durable and the SMSC may be answered. Safe with several nodes: a message is completed once.
+   * A part whose (group, seq) is held with other content is a new message reusing the sender's
+   * reference: the earlier one is stored with what it had, and this part starts afresh.
    */
-  addMoPart(part: NewMoPart, smsMsgId: string, assemble: MoTextAssembler): Promise<MoPartResult>;
+  addMoPart(part: NewMoPart, newSmsMsgId: () => string, assemble: MoTextAssembler): Promise<MoPartResult>;
   /**
    * Commits as MOs the messages whose parts are all present (two nodes may each have stored one
    * of the last parts) or whose first part arrived before `olderThan` (stored with the parts that

@@ -159,27 +159,46 @@ function consumeGroup(trx: Kysely<Database>, groupKey: string, now: number): Pro
 export function addMoPart(
   ctx: StoreContext,
   part: NewMoPart,
-  smsMsgId: string,
+  newSmsMsgId: () => string,
   assemble: MoTextAssembler,
 ): Promise<MoPartResult> {
   return ctx.db.transaction().execute(async (trx): Promise<MoPartResult> => {
-    const ins = await trx
-      .insertInto('mo_parts')
-      .values({
-        group_key: part.groupKey,
-        seq: part.seq,
-        total: part.total,
-        alphabet: part.alphabet,
-        units: part.units.toString('hex'),
-        from_number: part.from,
-        to_number: part.to,
-        connector_id: part.connectorId,
-        received_at: part.receivedAt,
-        consumed_at: null,
-      })
-      .onConflict((oc) => oc.columns(['group_key', 'seq']).doNothing())
-      .executeTakeFirst();
-    if (Number(ins.numInsertedOrUpdatedRows ?? 0n) === 0) return { status: 'duplicate' };
+    const units = part.units.toString('hex');
+    const insert = () =>
+      trx
+        .insertInto('mo_parts')
+        .values({
+          group_key: part.groupKey,
+          seq: part.seq,
+          total: part.total,
+          alphabet: part.alphabet,
+          units,
+          from_number: part.from,
+          to_number: part.to,
+          connector_id: part.connectorId,
+          received_at: part.receivedAt,
+          consumed_at: null,
+        })
+        .onConflict((oc) => oc.columns(['group_key', 'seq']).doNothing())
+        .executeTakeFirst();
+    if (Number((await insert()).numInsertedOrUpdatedRows ?? 0n) === 0) {
+      const held = await trx
+        .selectFrom('mo_parts')
+        .select('units')
+        .where('group_key', '=', part.groupKey)
+        .where('seq', '=', part.seq)
+        .executeTakeFirst();
+      // The same part again: a redelivery.
+      if (held?.units === units) return { status: 'duplicate' };
+      // Another message from the same sender reusing the reference: what is held of the earlier
+      // one is stored as it is (incomplete), and this part starts a new message.
+      const earlier = await consumeGroup(trx, part.groupKey, part.receivedAt);
+      if (earlier.length > 0) {
+        await insertMoTx(trx, moFromParts(earlier, newSmsMsgId(), Number(earlier[0].received_at), assemble));
+      }
+      await trx.deleteFrom('mo_parts').where('group_key', '=', part.groupKey).execute();
+      await insert();
+    }
     const rows = await trx
       .selectFrom('mo_parts')
       .select(['seq', 'consumed_at'])
@@ -187,21 +206,24 @@ export function addMoPart(
       .execute();
     if (rows.some((r) => r.consumed_at !== null)) {
       // Its message was already stored without it (timed out): this part is an MO of its own.
-      const [late] = await trx
+      const late = await trx
         .updateTable('mo_parts')
         .set({ consumed_at: part.receivedAt })
         .where('group_key', '=', part.groupKey)
         .where('seq', '=', part.seq)
         .returningAll()
         .execute();
-      const mo = await insertMoTx(trx, moFromParts([late], smsMsgId, part.receivedAt, assemble));
+      const mo = await insertMoTx(trx, moFromParts(late, newSmsMsgId(), part.receivedAt, assemble));
       return { status: 'complete', mo, late: true };
     }
     if (rows.length < part.total) return { status: 'pending', received: rows.length, total: part.total };
     const taken = await consumeGroup(trx, part.groupKey, part.receivedAt);
-    if (taken.length < part.total) return { status: 'pending', received: taken.length, total: part.total };
-    const mo = await insertMoTx(trx, moFromParts(taken, smsMsgId, part.receivedAt, assemble));
-    return { status: 'complete', mo, late: false };
+    // Fewer than all: another node's sweep took the others meanwhile (PostgreSQL) and stored them;
+    // what this claim holds is stored too, as a late part, rather than left consumed and unsaid.
+    const late = taken.length < part.total;
+    if (taken.length === 0) return { status: 'duplicate' };
+    const mo = await insertMoTx(trx, moFromParts(taken, newSmsMsgId(), part.receivedAt, assemble));
+    return { status: 'complete', mo, late };
   });
 }
 

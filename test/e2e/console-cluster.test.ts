@@ -90,6 +90,26 @@ describe('console on two nodes sharing one database', () => {
     assert.equal(await appsWith(f.app, other.cookie), 200, 'another session of the same user stays');
   });
 
+  it('a user deleted and created again under the same name does not get the old sessions back', async () => {
+    const admin = await login(f.app, 'admin', ADMIN_PASSWORD);
+    const h = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
+    const mk = () =>
+      f.app.inject({
+        method: 'POST',
+        url: '/console/api/users',
+        headers: h,
+        payload: { username: 'temp', password: 'temp-pass-123', role: 'admin' },
+      });
+    assert.equal((await mk()).statusCode, 201);
+    const old = await login(nodeB, 'temp', 'temp-pass-123');
+    assert.equal(await appsWith(f.app, old.cookie), 200);
+    const del = await nodeB.inject({ method: 'DELETE', url: '/console/api/users/temp', headers: h });
+    assert.equal(del.statusCode, 204);
+    assert.equal((await mk()).statusCode, 201);
+    assert.equal(await appsWith(f.app, old.cookie), 401, "the deleted user's cookie stays refused");
+    assert.equal(await appsWith(nodeB, old.cookie), 401);
+  });
+
   it('sign-in failures count across nodes: 3 on one and 2 on the other lock the user out of both', async () => {
     for (let i = 0; i < 3; i++) assert.equal((await login(f.app, 'olga', 'wrong-password')).status, 401);
     assert.equal((await login(nodeB, 'olga', 'wrong-password')).status, 401);

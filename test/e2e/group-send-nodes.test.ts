@@ -89,6 +89,33 @@ describe('group sends on two nodes sharing one database', () => {
     assert.ok(!existsSync(join(f.config.dataDir, 'group-sends', `${id}.rows`)));
   });
 
+  it('a refused upload leaves no task behind on either node', async () => {
+    const before = (await api(nodeB, 'GET', '/group-sends')).json().total as number;
+    const empty = await api(
+      f.app,
+      'POST',
+      `/group-sends?app=${f.tenant.id}&templateId=${f.verify.id}`,
+      'number,code\n',
+    );
+    assert.equal(empty.status, 400);
+    assert.match(empty.body, /no numbers/);
+    const bad = await api(
+      f.app,
+      'POST',
+      `/group-sends?app=${f.tenant.id}&templateId=${f.verify.id}`,
+      '"unterminated\n',
+    );
+    assert.equal(bad.status, 400, bad.body);
+    for (const node of [f.app, nodeB]) {
+      const list = (await api(node, 'GET', '/group-sends')).json() as {
+        total: number;
+        items: Array<{ status: string }>;
+      };
+      assert.equal(list.total, before);
+      assert.ok(list.items.every((t) => t.status !== 'uploading'));
+    }
+  });
+
   it('a scheduled task uploaded to B is cancelled through A; cancelling again is refused', async () => {
     const at = new Date(Date.now() + 60 * 60_000).toISOString();
     const up = await api(

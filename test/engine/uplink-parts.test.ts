@@ -150,6 +150,27 @@ for (const engine of ENGINES) {
       assert.equal((await mosFrom(`+${from}`)).length, 3);
     });
 
+    it('a sender reusing a reference: the next message is its own MO, an unfinished one is kept', async () => {
+      const from = '8613700000106';
+      const x = `${'x'.repeat(67)}${'X'.repeat(5)}`;
+      const y = `${'y'.repeat(67)}${'Y'.repeat(5)}`;
+      const z = `${'z'.repeat(67)}${'Z'.repeat(5)}`;
+      const [x1, x2] = moParts(x, from, channel, 21);
+      const [y1] = moParts(y, from, channel, 21);
+      const [z1, z2] = moParts(z, from, channel, 21);
+      const h = handler();
+      await h.handle(x1);
+      await h.handle(x2);
+      await h.handle(x2); // a redelivery of the last part: still one X
+      // Same sender, destination, reference and total, within the redelivery window.
+      await h.handle(y1);
+      // Y never gets its second part; Z reuses the reference again, parts in order as handsets send.
+      await h.handle(z1);
+      await h.handle(z2);
+      const bodies = (await mosFrom(`+${from}`)).map((m) => m.body).sort();
+      assert.deepEqual(bodies, [x, 'y'.repeat(67), z].sort());
+    });
+
     it('a part numbered outside its total is stored as an MO of its own, not dropped', async () => {
       const from = '8613700000105';
       const [p1] = moParts(`${'z'.repeat(67)}${'w'.repeat(10)}`, from, channel, 15);

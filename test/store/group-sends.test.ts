@@ -86,6 +86,17 @@ for (const engine of ENGINES) {
       assert.equal(await store.cancelGroupTask('nope', 1), 'missing');
     });
 
+    it('cancelling a running task whose node’s heartbeat ran out ends it at once', async () => {
+      await store.insertGroupTask(task('t4', { nodeId: 'node-gone', createdAt: 4_000 }));
+      assert.equal((await store.startDueGroupTask('node-gone', 5_000))?.id, 't4');
+      // The node renewed its heartbeat once, then died.
+      assert.equal(await store.acquireLease('node:node-gone', 'node-gone', 1_000, 5_000), true);
+      const c = await store.cancelGroupTask('t4', 60_000);
+      assert.ok(c !== 'missing' && c !== 'not-cancellable');
+      assert.equal(c.status, 'interrupted');
+      assert.equal(await store.deleteGroupTask('t4'), 'ok');
+    });
+
     it('delete refuses a running task; interrupt marks only the node’s unfinished tasks', async () => {
       assert.equal(await store.deleteGroupTask('t1'), 'busy');
       assert.equal(await store.interruptGroupTasks('node-a', 30_000), 2, 't1 and t2 were running');

@@ -331,7 +331,7 @@ describe('parked receipts matched by the sweep (sqlite)', () => {
         },
       ]);
       assert.deepEqual(parked, { matched: 0, pending: 1 });
-      assert.equal(await t.store.matchParkedReceipts(10), 0, 'no part carries that id yet');
+      assert.equal(await t.store.matchParkedReceipts(0, 10), 0, 'no part carries that id yet');
       // The part gets its carrier id by a write that did not look at parked receipts.
       const raw = new Database(t.url.slice('sqlite:'.length));
       try {
@@ -344,9 +344,14 @@ describe('parked receipts matched by the sweep (sqlite)', () => {
       } finally {
         raw.close();
       }
-      assert.equal(await t.store.matchParkedReceipts(10), 1);
+      assert.equal(
+        await t.store.matchParkedReceipts(Date.now() + 60_000, 10),
+        0,
+        'parked before the look-back',
+      );
+      assert.equal(await t.store.matchParkedReceipts(0, 10), 1);
       assert.equal((await t.store.getMessageDetail(m.smsMsgId))?.message.state, 'DELIVERED');
-      assert.equal(await t.store.matchParkedReceipts(10), 0);
+      assert.equal(await t.store.matchParkedReceipts(0, 10), 0);
     } finally {
       await t.cleanup();
     }

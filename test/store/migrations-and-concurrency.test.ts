@@ -77,7 +77,7 @@ for (const engine of ENGINES) {
               connectorId: null,
               receivedAt: 2,
             },
-            'mo-id',
+            () => 'mo-id',
             (_a, units) => Buffer.concat(units).toString(),
           );
           assert.deepEqual(r, { status: 'pending', received: 1, total: 2 });

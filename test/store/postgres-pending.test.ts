@@ -90,12 +90,15 @@ if (ENGINES.includes('postgres')) {
       // The receipt's node is gone: its drain never runs, the message waits.
       assert.equal((await store.getMessageDetail(m.smsMsgId))?.message.state, 'SUBMITTED');
       // Two nodes' sweeps at once: SKIP LOCKED lets one take it, the other finds nothing.
-      const [a, b] = await Promise.all([store.matchParkedReceipts(100), store.matchParkedReceipts(100)]);
+      const [a, b] = await Promise.all([
+        store.matchParkedReceipts(0, 100),
+        store.matchParkedReceipts(0, 100),
+      ]);
       assert.equal(a + b, 1);
       const d = await store.getMessageDetail(m.smsMsgId);
       assert.equal(d?.message.state, 'UNDELIVERED');
       assert.equal(d?.pushes.length, 1);
-      assert.equal(await store.matchParkedReceipts(100), 0);
+      assert.equal(await store.matchParkedReceipts(0, 100), 0);
     });
   });
 }

@@ -92,7 +92,7 @@ export class ConsoleUsers {
       username: 'admin',
       role: 'admin',
       hash: await hashPassword(password),
-      ver: 1,
+      ver: firstVer(),
       createdAt: now,
       updatedAt: now,
     });
@@ -150,7 +150,7 @@ export class ConsoleUsers {
       username,
       role,
       hash: await hashPassword(password),
-      ver: 1,
+      ver: firstVer(),
       createdAt: now,
       updatedAt: now,
     };
@@ -188,6 +188,15 @@ export class ConsoleUsers {
     if (r === 'missing') throw new ConsoleUserError('NOT_FOUND', `user ${username} not found`);
     if (r === 'last-admin') throw new ConsoleUserError('INVALID_STATE', 'the last admin cannot be deleted');
   }
+}
+
+/**
+ * The `ver` a new user starts at: the clock in microseconds, so a user deleted and created again
+ * under the same name never starts at a `ver` an old session cookie was signed with (each change
+ * adds 1; a million changes would have to happen within a millisecond to catch up).
+ */
+function firstVer(): number {
+  return Date.now() * 1000;
 }
 
 function checkPassword(p: string): void {

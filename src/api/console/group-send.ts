@@ -160,6 +160,8 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
     const imported = await files.importLegacy(store, opts.nodeId, now());
     if (imported > 0) app.log.info({ imported }, 'group-send tasks of an earlier version imported');
   })();
+  // Awaited by uploads and the runner (they fail with it); never an unhandled rejection.
+  ready.catch((err) => app.log.error({ err }, 'group-send start-up failed'));
 
   const fail = (reply: FastifyReply, err: unknown) => {
     if (err instanceof GroupSendError) return sendError(reply, err.status, err.code, err.message);
@@ -416,7 +418,12 @@ export async function groupSendPlugin(app: FastifyInstance, opts: GroupSendOptio
             reply.header('connection', 'close');
             (body as Readable).resume();
           }
-          await store.deleteGroupTask(id).catch(() => undefined);
+          // The task never got past `uploading`: it goes (a failed mark first, since tasks that
+          // are uploading or running cannot be deleted).
+          await store
+            .updateGroupTask(id, { status: 'failed' })
+            .then(() => store.deleteGroupTask(id))
+            .catch((e) => req.log.warn({ err: e, task: id }, 'removing a refused upload failed'));
           files.remove(id);
           if (err instanceof GroupSendError) return fail(reply, err);
           if (err instanceof XlsxError) return sendError(reply, 400, 'VALIDATION_FAILED', err.message);

@@ -15,7 +15,7 @@ export function consoleStateMigration(): Migration {
         .addColumn('username', 'text', (c) => c.primaryKey())
         .addColumn('role', 'text', (c) => c.notNull())
         .addColumn('hash', 'text', (c) => c.notNull())
-        .addColumn('ver', 'integer', (c) => c.notNull())
+        .addColumn('ver', 'bigint', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();

@@ -79,8 +79,8 @@ export class PostgresAdapter implements EngineAdapter {
   }
 
   /** Parked receipts whose part exists now (postgres-pending.ts). */
-  matchParkedReceipts(limit: number): Promise<number> {
-    return matchParkedReceiptsPg(this.db, limit);
+  matchParkedReceipts(since: number, limit: number): Promise<number> {
+    return matchParkedReceiptsPg(this.db, since, limit);
   }
 
   /** One-statement outbox claim (postgres-outbox.ts). */

@@ -51,12 +51,13 @@ export async function drainPendingPg(db: Kysely<Database>, conns: string[], cids
  * receipts whose part exists now are taken (`FOR UPDATE SKIP LOCKED`, so sweeping nodes never
  * wait on each other or on a drain) and applied in the same transaction.
  */
-export function matchParkedReceiptsPg(db: Kysely<Database>, limit: number): Promise<number> {
+export function matchParkedReceiptsPg(db: Kysely<Database>, since: number, limit: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const taken = await sql<ParkedReceiptRow>`
       DELETE FROM pending_receipts AS r
        WHERE r.id IN (SELECT q.id FROM pending_receipts AS q
-                       WHERE EXISTS (SELECT 1 FROM message_parts AS p
+                       WHERE q.received_at >= ${since}
+                         AND EXISTS (SELECT 1 FROM message_parts AS p
                                       WHERE p.connector_id = q.connector_id AND p.carrier_msg_id = q.carrier_msg_id)
                        ORDER BY q.id LIMIT ${limit}
                        FOR UPDATE SKIP LOCKED)

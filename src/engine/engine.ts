@@ -1,6 +1,5 @@
 import type { FrequencyRule } from '../domain/frequency.js';
 import { parseDeliveryReceipt } from '../smpp/receipt.js';
-import { decodeShortMessage } from '../smpp/short-message-decoder.js';
 import type { Store } from '../store/store.js';
 import type { CarrierLinkFactory, InboundDeliver } from './carrier-link.js';
 import { ConnectorManager } from './connector-manager.js';
@@ -244,11 +243,9 @@ export class Engine {
 
   /** deliver_sm from any link: a receipt or an MO. Resolves after commit (then the session acks). */
   #onDeliver(d: InboundDeliver): Promise<void> {
-    const tlvs = [...d.pdu.tlvs];
-    const receipt = parseDeliveryReceipt({ ...d.pdu, tlvs });
+    const receipt = parseDeliveryReceipt(d.pdu);
     if (!receipt) return this.#uplink.handle(d);
     const mode = this.#manager.connector(d.connectorId)?.msgIdType ?? 'auto';
-    const text = decodeShortMessage({ ...d.pdu, tlvs }).text;
-    return this.#receipts.handle(d.connectorId, mode, receipt, describeReceipt(receipt, text));
+    return this.#receipts.handle(d.connectorId, mode, receipt, describeReceipt(receipt, receipt.text));
   }
 }

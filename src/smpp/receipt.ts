@@ -102,6 +102,8 @@ export interface DeliveryReceipt {
   done_date: Date | undefined;
   /** Everything read from the text form (raw strings). */
   fields: ReceiptText;
+  /** The decoded short message (the receipt text), so callers need not decode it again. */
+  text: string;
 }
 
 const KEY_RE = /(?:^|[\s,;])(id|sub|dlvrd|submit[ _]date|done[ _]date|stat|err|text)\s*:/gi;
@@ -168,6 +170,7 @@ export function parseDeliveryReceipt(
     submit_date: parseReceiptDate(fields.submit_date, opts.utcOffsetMinutes),
     done_date: parseReceiptDate(fields.done_date, opts.utcOffsetMinutes),
     fields,
+    text,
   };
 }
 

@@ -19,7 +19,7 @@
  * for BENCH_DRAIN s (default 60) while RSS is sampled again. RSS must stay flat.
  *
  * Env: BENCH_DURATION, BENCH_WARMUP (5), BENCH_BATCH (200), BENCH_CONCURRENCY (6),
- * BENCH_MAX_BACKLOG (20000), BENCH_QUEUE, BENCH_DRAIN, BENCH_NODE_ARGS (extra node flags for the
+ * BENCH_MAX_BACKLOG (20000), BENCH_QUEUE, BENCH_DRAIN, BENCH_NODE_ARGS (node flags for the server besides SERVER_NODE_FLAGS, for the
  * server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_KEEP (keep the data dir).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -42,8 +42,16 @@ const DRAIN_S = Number(env.BENCH_DRAIN ?? 60);
 /** When set, the simulator connector's window / bind count are changed through the management API first. */
 const WINDOW = env.BENCH_WINDOW ? Number(env.BENCH_WINDOW) : undefined;
 const BINDS = env.BENCH_BINDS ? Number(env.BENCH_BINDS) : undefined;
-const NODE_ARGS = (env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const ROOT = join(import.meta.dirname, '..');
+/**
+ * The node flags the product runs the server with: package.json `config.serverNodeFlags`, which
+ * `npm start` and bin/swiftlet.mjs's shebang also carry (test/config/server-node-flags.test.ts keeps
+ * them equal), so the benchmark measures what users run. BENCH_NODE_ARGS adds more.
+ */
+const SERVER_NODE_FLAGS = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { config: { serverNodeFlags: string } }
+).config.serverNodeFlags.split(' ');
+const NODE_ARGS = [...SERVER_NODE_FLAGS, ...(env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')];
 
 interface Demo {
   appKey: string;
@@ -447,6 +455,7 @@ async function sustained(): Promise<void> {
       serverCpuMsPerMessage: r1 > r0 ? Math.round(((cpu1 - cpu0) * 1000 * 1000) / (r1 - r0)) / 1000 : null,
       target: { endToEndPerSecond: 5000, met: (r1 - r0) / seconds >= 5000 },
       machine: machine(),
+      serverNodeArgs: NODE_ARGS,
     };
     console.log(JSON.stringify(result, null, 2));
     writeResults('sustained', result);
@@ -579,6 +588,7 @@ async function queue(): Promise<void> {
       fillSamples: fill,
       drainSamples: drain,
       machine: machine(),
+      serverNodeArgs: NODE_ARGS,
     };
     console.log(JSON.stringify({ ...result, fillSamples: undefined, drainSamples: undefined }, null, 2));
     writeResults('queue', result);

@@ -5,7 +5,12 @@ import type { Logger } from './logger.js';
 
 /** Options of {@link ReceiptHandler}. */
 export interface ReceiptHandlerOptions {
-  /** How long the first receipt of a group waits for company. Default 2 ms. */
+  /**
+   * How long the first receipt of a group waits for company. Default 10 ms: a receipt's
+   * deliver_sm_resp waits at most that much longer, and at thousands of receipts a second the
+   * transactions are fewer and larger (bench/e2e.ts: 4,777 msg/s with 2 ms, 4,938 with 10 ms on
+   * the same VM).
+   */
   groupWindowMs?: number;
   /**
    * Receipts per store call at most. Default 100: one transaction runs as a single synchronous
@@ -51,7 +56,7 @@ export class ReceiptHandler {
     this.#store = deps.store;
     this.#log = deps.log;
     this.#clock = deps.clock ?? Date.now;
-    this.#windowMs = deps.options?.groupWindowMs ?? 2;
+    this.#windowMs = deps.options?.groupWindowMs ?? 10;
     this.#maxGroup = deps.options?.maxGroup ?? 100;
   }
 

@@ -22,6 +22,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import { serverNodeArgs } from './server-node-flags.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -33,8 +34,8 @@ const rate = Number(process.env.BENCH_RATE ?? 500);
  */
 const warmup = Number(process.env.BENCH_WARMUP ?? 3);
 const root = join(import.meta.dirname, '..');
-/** Extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (profiling). */
-const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+/** The product's node flags for the server process, plus BENCH_NODE_ARGS (server-node-flags.ts). */
+const nodeArgs = serverNodeArgs();
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

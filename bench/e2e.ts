@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { SmsClient } from '../src/client/index.js';
+import { serverNodeArgs } from './server-node-flags.js';
 
 const env = process.env;
 const DURATION_S = Number(env.BENCH_DURATION ?? 60);
@@ -43,15 +44,7 @@ const DRAIN_S = Number(env.BENCH_DRAIN ?? 60);
 const WINDOW = env.BENCH_WINDOW ? Number(env.BENCH_WINDOW) : undefined;
 const BINDS = env.BENCH_BINDS ? Number(env.BENCH_BINDS) : undefined;
 const ROOT = join(import.meta.dirname, '..');
-/**
- * The node flags the product runs the server with: package.json `config.serverNodeFlags`, which
- * `npm start` and bin/swiftlet.mjs's shebang also carry (test/config/server-node-flags.test.ts keeps
- * them equal), so the benchmark measures what users run. BENCH_NODE_ARGS adds more.
- */
-const SERVER_NODE_FLAGS = (
-  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { config: { serverNodeFlags: string } }
-).config.serverNodeFlags.split(' ');
-const NODE_ARGS = [...SERVER_NODE_FLAGS, ...(env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')];
+const NODE_ARGS = serverNodeArgs();
 
 interface Demo {
   appKey: string;

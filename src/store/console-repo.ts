@@ -117,8 +117,8 @@ export async function recordLoginFailure(
   now: number,
   maxFailures: number,
   lockMs: number,
-): Promise<number> {
-  const until = await ctx.db.transaction().execute(async (trx) => {
+): Promise<{ failures: number; lockedUntil: number }> {
+  const counted = await ctx.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('console_login_failures')
       .values({ key, failures: 0, first_at: now, locked_until: 0 })
@@ -130,8 +130,8 @@ export async function recordLoginFailure(
       .where('key', '=', key)
       .$if(ctx.adapter.capabilities.supportsRowLocks, (q) => q.forUpdate())
       .executeTakeFirstOrThrow();
-    // A window that ended starts a new count.
-    const fresh = now - Number(cur.first_at) > lockMs;
+    // A window that ended starts a new count — not while a lock still runs.
+    const fresh = now - Number(cur.first_at) > lockMs && Number(cur.locked_until) <= now;
     const failures = (fresh ? 0 : Number(cur.failures)) + 1;
     const lockedUntil = failures >= maxFailures ? now + lockMs : fresh ? 0 : Number(cur.locked_until);
     await trx
@@ -139,7 +139,7 @@ export async function recordLoginFailure(
       .set({ failures, first_at: fresh ? now : Number(cur.first_at), locked_until: lockedUntil })
       .where('key', '=', key)
       .execute();
-    return lockedUntil > now ? lockedUntil : 0;
+    return { failures, lockedUntil: lockedUntil > now ? lockedUntil : 0 };
   });
   // Old entries of other keys go on the way, outside the transaction above: two failures for
   // different keys must never wait on each other's rows.
@@ -149,7 +149,7 @@ export async function recordLoginFailure(
     .where('locked_until', '<', now)
     .where('key', '<>', key)
     .execute();
-  return until;
+  return counted;
 }
 
 export async function clearLoginFailures(ctx: StoreContext, key: string): Promise<void> {

@@ -413,10 +413,16 @@ export interface Store {
   /** End of the sign-in lock of `key` (epoch ms; 0 or past when not locked). */
   loginLockedUntil(key: string): Promise<number>;
   /**
-   * Counts a failed sign-in for `key` within a window of `lockMs`; the `maxFailures`-th locks it
-   * for `lockMs`. Returns the lock end, or 0 when not locked.
+   * Counts a sign-in attempt against `key` (the console counts each attempt before checking the
+   * password, and clears the count on success) within a window of `lockMs`; the `maxFailures`-th
+   * locks it for `lockMs`. Returns the count in the window and the lock end (0 when not locked).
    */
-  recordLoginFailure(key: string, now: number, maxFailures: number, lockMs: number): Promise<number>;
+  recordLoginFailure(
+    key: string,
+    now: number,
+    maxFailures: number,
+    lockMs: number,
+  ): Promise<{ failures: number; lockedUntil: number }>;
   clearLoginFailures(key: string): Promise<void>;
   /** Refuses the session with this nonce until `expiresAt` (sign-out); forgets expired ones. */
   revokeSession(nonce: string, expiresAt: number, now: number): Promise<void>;

@@ -90,6 +90,29 @@ describe('console on two nodes sharing one database', () => {
     assert.equal(await appsWith(f.app, other.cookie), 200, 'another session of the same user stays');
   });
 
+  it('parallel sign-ins cannot slip past the lock-out: at most 5 passwords are checked', async () => {
+    const admin = await login(f.app, 'admin', ADMIN_PASSWORD);
+    const created = await f.app.inject({
+      method: 'POST',
+      url: '/console/api/users',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: { username: 'target', password: 'target-pass-1', role: 'viewer' },
+    });
+    assert.equal(created.statusCode, 201);
+    // Twenty sign-ins at once, half through each node, all with the right password: each one that
+    // is checked succeeds, so the successes count the checks. Only the first five may be checked.
+    const nodes = [f.app, nodeB];
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => login(nodes[i % 2], 'target', 'target-pass-1')),
+    );
+    const statuses = results.map((r) => r.status);
+    const checked = statuses.filter((s) => s === 200).length;
+    assert.ok(checked >= 1 && checked <= 5, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 429).length, 20 - checked);
+    // A success clears the count: signing in works again afterwards.
+    assert.equal((await login(nodeB, 'target', 'target-pass-1')).status, 200);
+  });
+
   it('a user deleted and created again under the same name does not get the old sessions back', async () => {
     const admin = await login(f.app, 'admin', ADMIN_PASSWORD);
     const h = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };

@@ -55,20 +55,28 @@ for (const engine of ENGINES) {
       assert.equal(await store.getConsoleUser('ann'), undefined);
     });
 
-    it('sign-in failures lock on the 5th within the window; a new window starts afresh; clear resets', async () => {
+    it('sign-in failures lock on the 5th within the window; a new window starts afresh once the lock ran out; clear resets', async () => {
       const k = 'root\n10.0.0.1';
       const t0 = 10_000_000;
-      for (let i = 1; i <= 4; i++) assert.equal(await store.recordLoginFailure(k, t0 + i, 5, LOCK), 0);
+      for (let i = 1; i <= 4; i++)
+        assert.deepEqual(await store.recordLoginFailure(k, t0 + i, 5, LOCK), { failures: i, lockedUntil: 0 });
       assert.equal(await store.loginLockedUntil(k), 0);
-      assert.equal(await store.recordLoginFailure(k, t0 + 5, 5, LOCK), t0 + 5 + LOCK);
+      assert.deepEqual(await store.recordLoginFailure(k, t0 + 5, 5, LOCK), {
+        failures: 5,
+        lockedUntil: t0 + 5 + LOCK,
+      });
       assert.equal(await store.loginLockedUntil(k), t0 + 5 + LOCK);
       assert.equal(await store.loginLockedUntil('root\n10.0.0.2'), 0, 'another address is not locked');
-      // After the window: counting starts again from one.
-      const t1 = t0 + 5 + LOCK + 1;
-      assert.equal(await store.recordLoginFailure(k, t1, 5, LOCK), 0);
+      // The counting window (from the first failure) ended, but the lock has not: still counted,
+      // and an attempt during the lock extends it.
+      const w = t0 + 1 + LOCK + 1;
+      assert.deepEqual(await store.recordLoginFailure(k, w, 5, LOCK), { failures: 6, lockedUntil: w + LOCK });
+      // After the lock: counting starts again from one.
+      const t1 = w + LOCK + 1;
+      assert.deepEqual(await store.recordLoginFailure(k, t1, 5, LOCK), { failures: 1, lockedUntil: 0 });
       for (let i = 0; i < 3; i++) await store.recordLoginFailure(k, t1 + 1, 5, LOCK);
       await store.clearLoginFailures(k);
-      for (let i = 0; i < 4; i++) assert.equal(await store.recordLoginFailure(k, t1 + 2, 5, LOCK), 0);
+      assert.deepEqual(await store.recordLoginFailure(k, t1 + 2, 5, LOCK), { failures: 1, lockedUntil: 0 });
     });
 
     it('a signed-out session stays refused until its expiry, then is forgotten', async () => {

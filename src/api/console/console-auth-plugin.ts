@@ -87,25 +87,21 @@ async function plugin(app: FastifyInstance, opts: ConsoleAuthPluginOptions): Pro
       const password = str(body.password) ?? '';
       if (!username || !password)
         return sendError(reply, 400, 'VALIDATION_FAILED', 'username and password are required');
-      const now = auth.now();
-      const locked = await auth.limiter.lockedFor(username, req.ip, now);
-      if (locked > 0) {
-        reply.header('retry-after', String(Math.ceil(locked / 1000)));
+      const locked = (ms: number) => {
+        reply.header('retry-after', String(Math.ceil(ms / 1000)));
         return sendError(
           reply,
           429,
           'LOCKED',
-          `too many failed sign-ins; try again in ${Math.ceil(locked / 60000)} min`,
+          `too many failed sign-ins; try again in ${Math.ceil(ms / 60000)} min`,
         );
-      }
+      };
+      const attempt = await auth.limiter.attempt(username, req.ip, auth.now());
+      if (!attempt.allowed) return locked(attempt.lockedFor || LOCK_MS);
       const user = await auth.users.authenticate(username, password);
       if (!user) {
-        const nowLocked = await auth.limiter.fail(username, req.ip, auth.now());
-        req.log.warn({ username, ip: req.ip, locked: nowLocked }, 'console sign-in failed');
-        if (nowLocked) {
-          reply.header('retry-after', String(Math.ceil(LOCK_MS / 1000)));
-          return sendError(reply, 429, 'LOCKED', 'too many failed sign-ins; try again in 15 min');
-        }
+        req.log.warn({ username, ip: req.ip, locked: attempt.lockedFor > 0 }, 'console sign-in failed');
+        if (attempt.lockedFor > 0) return locked(attempt.lockedFor);
         return sendError(reply, 401, 'UNAUTHORIZED', 'wrong user name or password');
       }
       await auth.limiter.succeed(username, req.ip);

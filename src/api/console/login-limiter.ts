@@ -1,7 +1,8 @@
 /**
  * Lock-out of repeated console sign-in failures, per (user name, client IP), counted in the store
  * so that every node of a cluster counts the same failures: an attacker spread over N nodes gets
- * no more attempts than against one. A success clears the counter.
+ * no more attempts than against one. Each attempt is counted before its password is checked;
+ * a success clears the counter.
  */
 import type { Store } from '../../store/store.js';
 
@@ -21,16 +22,18 @@ export class LoginLimiter {
     return `${user.toLowerCase()}\n${ip}`;
   }
 
-  /** Milliseconds left of a lock, 0 when not locked. */
-  async lockedFor(user: string, ip: string, now: number): Promise<number> {
-    const until = await this.store.loginLockedUntil(this.key(user, ip));
-    return until > now ? until - now : 0;
-  }
-
-  /** Counts a failure; returns true when the pair is now locked. */
-  async fail(user: string, ip: string, now: number): Promise<boolean> {
-    const until = await this.store.recordLoginFailure(this.key(user, ip), now, this.maxFailures, this.lockMs);
-    return until > now;
+  /**
+   * Counts this sign-in attempt BEFORE the password is checked, so parallel guesses cannot all
+   * pass a check made before any of them was counted. `allowed`: within the limit (the
+   * `maxFailures`-th attempt is still checked); `lockedFor`: ms left of the lock this attempt
+   * started or met, 0 when none. A success clears the count (`succeed`).
+   */
+  async attempt(user: string, ip: string, now: number): Promise<{ allowed: boolean; lockedFor: number }> {
+    const r = await this.store.recordLoginFailure(this.key(user, ip), now, this.maxFailures, this.lockMs);
+    return {
+      allowed: r.failures <= this.maxFailures,
+      lockedFor: r.lockedUntil > now ? r.lockedUntil - now : 0,
+    };
   }
 
   succeed(user: string, ip: string): Promise<void> {

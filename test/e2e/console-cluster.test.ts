@@ -24,6 +24,22 @@ async function login(app: FastifyInstance, username: string, password: string) {
   return { status: r.statusCode, cookie, csrf: (r.json() as { csrfToken?: string }).csrfToken ?? '' };
 }
 
+/** Creates a console user through `app`, signed in as the admin. */
+async function createUser(
+  app: FastifyInstance,
+  username: string,
+  password: string,
+  role: 'admin' | 'viewer',
+) {
+  const admin = await login(app, 'admin', ADMIN_PASSWORD);
+  return app.inject({
+    method: 'POST',
+    url: '/console/api/users',
+    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+    payload: { username, password, role },
+  });
+}
+
 const appsWith = async (app: FastifyInstance, cookie: string) =>
   (await app.inject({ method: 'GET', url: '/api/v1/apps', headers: { cookie } })).statusCode;
 
@@ -48,13 +64,7 @@ describe('console on two nodes sharing one database', () => {
   it('a user created on one node signs in on the other; a session works on both', async () => {
     const admin = await login(f.app, 'admin', ADMIN_PASSWORD);
     assert.equal(admin.status, 200);
-    const created = await f.app.inject({
-      method: 'POST',
-      url: '/console/api/users',
-      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
-      payload: { username: 'olga', password: 'olga-pass-123', role: 'viewer' },
-    });
-    assert.equal(created.statusCode, 201);
+    assert.equal((await createUser(f.app, 'olga', 'olga-pass-123', 'viewer')).statusCode, 201);
     const olga = await login(nodeB, 'olga', 'olga-pass-123');
     assert.equal(olga.status, 200);
     assert.equal(await appsWith(f.app, olga.cookie), 200);
@@ -91,14 +101,7 @@ describe('console on two nodes sharing one database', () => {
   });
 
   it('parallel sign-ins cannot slip past the lock-out: at most 5 passwords are checked', async () => {
-    const admin = await login(f.app, 'admin', ADMIN_PASSWORD);
-    const created = await f.app.inject({
-      method: 'POST',
-      url: '/console/api/users',
-      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
-      payload: { username: 'target', password: 'target-pass-1', role: 'viewer' },
-    });
-    assert.equal(created.statusCode, 201);
+    assert.equal((await createUser(f.app, 'target', 'target-pass-1', 'viewer')).statusCode, 201);
     // Twenty sign-ins at once, half through each node, all with the right password: each one that
     // is checked succeeds, so the successes count the checks. Only the first five may be checked.
     const nodes = [f.app, nodeB];
@@ -116,13 +119,7 @@ describe('console on two nodes sharing one database', () => {
   it('a user deleted and created again under the same name does not get the old sessions back', async () => {
     const admin = await login(f.app, 'admin', ADMIN_PASSWORD);
     const h = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
-    const mk = () =>
-      f.app.inject({
-        method: 'POST',
-        url: '/console/api/users',
-        headers: h,
-        payload: { username: 'temp', password: 'temp-pass-123', role: 'admin' },
-      });
+    const mk = () => createUser(f.app, 'temp', 'temp-pass-123', 'admin');
     assert.equal((await mk()).statusCode, 201);
     const old = await login(nodeB, 'temp', 'temp-pass-123');
     assert.equal(await appsWith(f.app, old.cookie), 200);

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env -S node --max-semi-space-size=32
 // Runs the compiled CLI when it exists (after `npm ci`, `prepare` builds it), else the TypeScript
 // sources through tsx, so a checkout works before and after a build.
 import { existsSync } from 'node:fs';

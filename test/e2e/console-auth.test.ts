@@ -99,7 +99,12 @@ test('management API: session reads; writes need the CSRF token; bearer works; n
     401,
   );
   assert.equal((await f.app.inject({ method: 'GET', url: '/api/v1/apps' })).statusCode, 401);
-  const tampered = s.cookie.replace(/sid=([^.]+)\.(\S)/, 'sid=$1.A');
+  // Change the signature's first character (to one it is not: a fixed 'A' matched 1 time in 64).
+  const tampered = s.cookie.replace(
+    /sid=([^.]+)\.(\S)/,
+    (_m, body: string, c: string) => `sid=${body}.${c === 'A' ? 'B' : 'A'}`,
+  );
+  assert.notEqual(tampered, s.cookie);
   assert.equal(
     (await f.app.inject({ method: 'GET', url: '/api/v1/apps', headers: { cookie: tampered } })).statusCode,
     401,

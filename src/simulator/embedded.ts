@@ -15,6 +15,7 @@ import { SIMULATOR_CONNECTOR_NAME } from './simulator-connector.js';
 import { SIMULATOR_ERRORS, SimulatorError, type SimulatorErrorCode } from './simulator-errors.js';
 import type { FromSimulatorThread, SimulatorThreadData, ToSimulatorThread } from './simulator-thread.js';
 import {
+  emptySimulatorStats,
   type InjectMo,
   type SimulatorLogger,
   type SimulatorStats,
@@ -280,23 +281,6 @@ async function superviseSimulatorThread(
 /** How long `stop()` waits for the worker to close its sessions before terminating it. */
 const THREAD_STOP_WAIT_MS = 5_000;
 
-const EMPTY_STATS: SimulatorStats = {
-  binds: 0,
-  boundSessions: 0,
-  submits: 0,
-  accepted: 0,
-  rejected: 0,
-  throttled: 0,
-  unanswered: 0,
-  receiptsScheduled: 0,
-  receiptsSent: 0,
-  moInjected: 0,
-  moDelivered: 0,
-  redeliveries: 0,
-  dropped: 0,
-  pending: 0,
-};
-
 /**
  * Creates the worker for simulator-thread.ts. From the compiled dist/ it is the .js next to this
  * file. From source (this file is .ts, run through tsx) the worker needs tsx too, and on Node 20
@@ -329,7 +313,7 @@ async function startSimulatorThread(
 ): Promise<SimulatorRunner> {
   const { log: _log, random: _random, ...cloneable } = options;
   const worker = createSimulatorWorker({ options: cloneable });
-  let stats: SimulatorStats = { ...EMPTY_STATS };
+  let stats: SimulatorStats = emptySimulatorStats();
   let nextId = 1;
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   let exited = false;

@@ -131,6 +131,26 @@ export interface SimulatorStats {
   pending: number;
 }
 
+/** The counters of a simulator that has done nothing yet. */
+export function emptySimulatorStats(): SimulatorStats {
+  return {
+    binds: 0,
+    boundSessions: 0,
+    submits: 0,
+    accepted: 0,
+    rejected: 0,
+    throttled: 0,
+    unanswered: 0,
+    receiptsScheduled: 0,
+    receiptsSent: 0,
+    moInjected: 0,
+    moDelivered: 0,
+    redeliveries: 0,
+    dropped: 0,
+    pending: 0,
+  };
+}
+
 export interface SmscSimulatorEvents {
   submit: [submit: SimulatedSubmit];
   receipt: [receipt: SimulatedReceipt];
@@ -179,20 +199,8 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
   #idSeq: bigint;
   #rr = 0;
   #stopped = false;
-  readonly #stats = {
-    binds: 0,
-    submits: 0,
-    accepted: 0,
-    rejected: 0,
-    throttled: 0,
-    unanswered: 0,
-    receiptsScheduled: 0,
-    receiptsSent: 0,
-    moInjected: 0,
-    moDelivered: 0,
-    redeliveries: 0,
-    dropped: 0,
-  };
+  /** `boundSessions` and `pending` are read live in `stats()`. */
+  readonly #stats = emptySimulatorStats();
 
   constructor(opts: SmscSimulatorOptions = {}) {
     super();

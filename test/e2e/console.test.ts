@@ -350,6 +350,24 @@ test('the carriers page shows the live nodes and which node holds each bind', as
   const engine = (await page.getByTestId('engine-status').textContent()) ?? '';
   assert.match(engine, /Receipts applied/);
   assert.doesNotMatch(engine, /[{}]/);
+
+  // A route's Disable / Enable buttons change it through the API (then the list reloads).
+  const routesCard = page.locator('section.card', { has: page.getByRole('heading', { name: 'Routes' }) });
+  const routeRow = routesCard.locator('tbody tr').first();
+  await routeRow.getByRole('button', { name: 'Disable' }).click();
+  await routeRow.getByRole('button', { name: 'Enable' }).waitFor();
+  const routes = await api<{ items: Array<{ enabled: boolean }> }>('GET', '/routes');
+  assert.ok(
+    routes.body.items.some((r) => !r.enabled),
+    'a route is disabled',
+  );
+  await routeRow.getByRole('button', { name: 'Enable' }).click();
+  await routeRow.getByRole('button', { name: 'Disable' }).waitFor();
+  const after = await api<{ items: Array<{ enabled: boolean }> }>('GET', '/routes');
+  assert.ok(
+    after.body.items.every((r) => r.enabled),
+    'enabled again',
+  );
 });
 
 test('screenshots of the remaining pages', async () => {

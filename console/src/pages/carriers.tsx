@@ -16,6 +16,26 @@ import {
   useListAction,
 } from '../ui';
 
+/** Enable/disable and delete buttons of a connector or route row (`path` is its API path). */
+function EnableDeleteActions(p: {
+  path: string;
+  what: string;
+  enabled: boolean;
+  busy: boolean;
+  act: (fn: () => Promise<unknown>) => void;
+}) {
+  return (
+    <RowActions>
+      <ActButton busy={p.busy} onClick={() => p.act(() => api.patch(p.path, { enabled: !p.enabled }))}>
+        {p.enabled ? 'Disable' : 'Enable'}
+      </ActButton>
+      <ActButton busy={p.busy} confirm={`Delete ${p.what}?`} onClick={() => p.act(() => api.del(p.path))}>
+        Delete
+      </ActButton>
+    </RowActions>
+  );
+}
+
 interface Connector {
   id: string;
   name: string;
@@ -292,21 +312,13 @@ export function Carriers({ user }: { user: User }) {
             </td>
             <td>
               {admin && (
-                <RowActions>
-                  <ActButton
-                    busy={busy}
-                    onClick={() => act(() => api.patch(`/connectors/${c.id}`, { enabled: !c.enabled }))}
-                  >
-                    {c.enabled ? 'Disable' : 'Enable'}
-                  </ActButton>
-                  <ActButton
-                    busy={busy}
-                    confirm={`Delete connector ${c.name}?`}
-                    onClick={() => act(() => api.del(`/connectors/${c.id}`))}
-                  >
-                    Delete
-                  </ActButton>
-                </RowActions>
+                <EnableDeleteActions
+                  path={`/connectors/${c.id}`}
+                  what={`connector ${c.name}`}
+                  enabled={c.enabled}
+                  busy={busy}
+                  act={act}
+                />
               )}
             </td>
           </tr>
@@ -335,21 +347,13 @@ export function Carriers({ user }: { user: User }) {
             </td>
             <td>
               {admin && (
-                <RowActions>
-                  <ActButton
-                    busy={busy}
-                    onClick={() => act(() => api.patch(`/routes/${r.id}`, { enabled: !r.enabled }))}
-                  >
-                    {r.enabled ? 'Disable' : 'Enable'}
-                  </ActButton>
-                  <ActButton
-                    busy={busy}
-                    confirm={`Delete route ${r.name}?`}
-                    onClick={() => act(() => api.del(`/routes/${r.id}`))}
-                  >
-                    Delete
-                  </ActButton>
-                </RowActions>
+                <EnableDeleteActions
+                  path={`/routes/${r.id}`}
+                  what={`route ${r.name}`}
+                  enabled={r.enabled}
+                  busy={busy}
+                  act={act}
+                />
               )}
             </td>
           </tr>
